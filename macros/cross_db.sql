@@ -1,0 +1,199 @@
+{#- Cross-database helpers. Every engine-specific expression in the project lives here, dispatched
+    per adapter (default__ = DuckDB/Postgres syntax, spark__ where Spark differs). Models call these,
+    never the engine functions directly. Timestamps are naive and in UTC from staging on. -#}
+
+{#- Seconds since the epoch of a naive UTC timestamp, as a double. Durations are differences of
+    these: dbt.datediff counts boundaries crossed and disagrees between engines. -#}
+{% macro epoch_seconds(ts) -%}
+    {{ return(adapter.dispatch('epoch_seconds', 'support_warehouse')(ts)) }}
+{%- endmacro %}
+{% macro default__epoch_seconds(ts) -%}
+    extract(epoch from {{ ts }})
+{%- endmacro %}
+{% macro duckdb__epoch_seconds(ts) -%}
+    epoch({{ ts }})
+{%- endmacro %}
+{% macro spark__epoch_seconds(ts) -%}
+    cast(unix_timestamp({{ ts }}) as double)
+{%- endmacro %}
+
+{#- Minutes from start_ts to end_ts as a decimal (not rounded). NULL when either is NULL. -#}
+{% macro minutes_between(start_ts, end_ts) -%}
+    (({{ epoch_seconds(end_ts) }}) - ({{ epoch_seconds(start_ts) }})) / 60.0
+{%- endmacro %}
+
+{% macro seconds_between(start_ts, end_ts) -%}
+    (({{ epoch_seconds(end_ts) }}) - ({{ epoch_seconds(start_ts) }}))
+{%- endmacro %}
+
+{#- A cast that yields NULL instead of failing. -#}
+{% macro try_cast(expr, data_type) -%}
+    {{ return(adapter.dispatch('try_cast', 'support_warehouse')(expr, data_type)) }}
+{%- endmacro %}
+{% macro default__try_cast(expr, data_type) -%}
+    try_cast({{ expr }} as {{ data_type }})
+{%- endmacro %}
+{% macro postgres__try_cast(expr, data_type) -%}
+    {#- Postgres has no try_cast: the caller validates with a regex first (see is_*_text). -#}
+    cast({{ expr }} as {{ data_type }})
+{%- endmacro %}
+
+{#- A naive UTC timestamp shown as local wall-clock time in an IANA zone. -#}
+{% macro utc_to_local(ts_utc, tz) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'support_warehouse')(ts_utc, tz)) }}
+{%- endmacro %}
+{% macro default__utc_to_local(ts_utc, tz) -%}
+    (({{ ts_utc }}) at time zone 'UTC') at time zone {{ tz }}
+{%- endmacro %}
+{% macro duckdb__utc_to_local(ts_utc, tz) -%}
+    timezone({{ tz }}, timezone('UTC', {{ ts_utc }}))
+{%- endmacro %}
+{% macro spark__utc_to_local(ts_utc, tz) -%}
+    from_utc_timestamp({{ ts_utc }}, {{ tz }})
+{%- endmacro %}
+
+{#- Local wall-clock time in an IANA zone turned into a naive UTC timestamp. -#}
+{% macro local_to_utc(ts_local, tz) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'support_warehouse')(ts_local, tz)) }}
+{%- endmacro %}
+{% macro default__local_to_utc(ts_local, tz) -%}
+    (({{ ts_local }}) at time zone {{ tz }}) at time zone 'UTC'
+{%- endmacro %}
+{% macro duckdb__local_to_utc(ts_local, tz) -%}
+    timezone('UTC', timezone({{ tz }}, {{ ts_local }}))
+{%- endmacro %}
+{% macro spark__local_to_utc(ts_local, tz) -%}
+    to_utc_timestamp({{ ts_local }}, {{ tz }})
+{%- endmacro %}
+
+{#- True when the text ends in a UTC offset or Z after a time of day (ISO-8601). -#}
+{% macro has_utc_offset(text_expr) -%}
+    {{ return(adapter.dispatch('has_utc_offset', 'support_warehouse')(text_expr)) }}
+{%- endmacro %}
+{% macro default__has_utc_offset(text_expr) -%}
+    regexp_matches(
+        {{ text_expr }},
+        '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$'
+    )
+{%- endmacro %}
+{% macro postgres__has_utc_offset(text_expr) -%}
+    ({{ text_expr }} ~ '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+{%- endmacro %}
+{% macro spark__has_utc_offset(text_expr) -%}
+    ({{ text_expr }} rlike '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+{%- endmacro %}
+
+{#- ISO-8601 text to a naive UTC timestamp. With an offset or Z the instant is kept; without one the
+    text is read as wall-clock time in `default_tz`. Unparseable text gives NULL (staging quarantines
+    such rows with a reason). -#}
+{% macro text_to_utc(text_expr, default_tz=none) -%}
+    {%- set tz = default_tz if default_tz is not none else "'" ~ landing_default_timezone() ~ "'" -%}
+    {{ return(adapter.dispatch('text_to_utc', 'support_warehouse')(text_expr, tz)) }}
+{%- endmacro %}
+{% macro default__text_to_utc(text_expr, tz) -%}
+    case
+        when nullif(trim({{ text_expr }}), '') is null then null
+        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
+            then timezone('UTC', try_cast(trim({{ text_expr }}) as timestamptz))
+        else {{ local_to_utc(try_cast('trim(' ~ text_expr ~ ')', 'timestamp'), tz) }}
+    end
+{%- endmacro %}
+{% macro spark__text_to_utc(text_expr, tz) -%}
+    case
+        when nullif(trim({{ text_expr }}), '') is null then null
+        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
+            then to_utc_timestamp(try_cast(trim({{ text_expr }}) as timestamp), 'UTC')
+        else to_utc_timestamp(try_cast(trim({{ text_expr }}) as timestamp), {{ tz }})
+    end
+{%- endmacro %}
+
+{#- Normalised lower-case token: trimmed, lower-cased, inner spaces and dashes as underscores. -#}
+{% macro normalize_token(text_expr) -%}
+    nullif(replace(replace(lower(trim({{ text_expr }})), '-', '_'), ' ', '_'), '')
+{%- endmacro %}
+
+{#- Boolean from true/false/1/0/yes/no/t/f/y/n in any case; anything else NULL. -#}
+{% macro text_to_boolean(text_expr) -%}
+    case lower(trim({{ text_expr }}))
+        when 'true' then true when 't' then true when '1' then true
+        when 'yes' then true when 'y' then true
+        when 'false' then false when 'f' then false when '0' then false
+        when 'no' then false when 'n' then false
+    end
+{%- endmacro %}
+
+{#- A list delivered as `a;b;c` (CSV) or as a JSON array text `["a","b"]` (JSON, Parquet), as a
+    `;`-joined lower-case text with no spaces around items: portable, and searchable with
+    list_contains_token(). -#}
+{% macro text_to_token_list(text_expr) -%}
+    {{ return(adapter.dispatch('text_to_token_list', 'support_warehouse')(text_expr)) }}
+{%- endmacro %}
+{% macro default__text_to_token_list(text_expr) -%}
+    nullif(
+        lower(trim(both ';' from regexp_replace(
+            regexp_replace(trim({{ text_expr }}), '^\[|\]$|"', '', 'g'),
+            '\s*[;,]\s*', ';', 'g'
+        ))),
+        ''
+    )
+{%- endmacro %}
+{% macro spark__text_to_token_list(text_expr) -%}
+    nullif(lower(regexp_replace(regexp_replace(
+        regexp_replace(trim({{ text_expr }}), '^\\[|\\]$|"', ''),
+        '\\s*[;,]\\s*', ';'), '^;+|;+$', '')), '')
+{%- endmacro %}
+
+{#- True when a `;`-joined token list holds the token. -#}
+{% macro list_contains_token(list_expr, token_expr) -%}
+    (';' || coalesce({{ list_expr }}, '') || ';') like ('%;' || {{ token_expr }} || ';%')
+{%- endmacro %}
+
+{#- Settings read from the environment (see README), with the documented defaults. -#}
+{% macro landing_default_timezone() -%}
+    {{- return(env_var('LANDING_DEFAULT_TIMEZONE', 'UTC')) -}}
+{%- endmacro %}
+{% macro reporting_timezone() -%}
+    {{- return(env_var('REPORTING_TIMEZONE', 'UTC')) -}}
+{%- endmacro %}
+
+{#- The as-of instant (naive UTC): dbt var as_of, or the build time. Open tickets' running clocks
+    stop here. -#}
+{% macro as_of_timestamp() -%}
+    {%- set as_of = var('as_of', none) -%}
+    {%- if as_of -%}
+        cast('{{ as_of }}' as timestamp)
+    {%- else -%}
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The reporting-day (local date in REPORTING_TIMEZONE) of a naive UTC timestamp. -#}
+{% macro reporting_date(ts_utc) -%}
+    cast({{ utc_to_local(ts_utc, "'" ~ reporting_timezone() ~ "'") }} as date)
+{%- endmacro %}
+
+{#- One row per calendar day from start_date_expr to end_date_expr (both inclusive), column date_day.
+    The arguments are SQL expressions (scalar subqueries allowed). -#}
+{% macro day_series(start_date_expr, end_date_expr) -%}
+    {{ return(adapter.dispatch('day_series', 'support_warehouse')(start_date_expr, end_date_expr)) }}
+{%- endmacro %}
+{% macro default__day_series(start_date_expr, end_date_expr) -%}
+    select cast(generate_series(
+        cast({{ start_date_expr }} as timestamp),
+        cast({{ end_date_expr }} as timestamp),
+        interval '1 day'
+    ) as date) as date_day
+{%- endmacro %}
+{% macro duckdb__day_series(start_date_expr, end_date_expr) -%}
+    select cast(range as date) as date_day
+    from range(
+        cast({{ start_date_expr }} as timestamp),
+        cast({{ end_date_expr }} as timestamp) + interval 1 day,
+        interval 1 day
+    )
+{%- endmacro %}
+{% macro spark__day_series(start_date_expr, end_date_expr) -%}
+    select explode(sequence(
+        cast({{ start_date_expr }} as date), cast({{ end_date_expr }} as date), interval 1 day
+    )) as date_day
+{%- endmacro %}

@@ -1,0 +1,18 @@
+"""The only Dagster entry point: `dagster dev -m orchestration.definitions`."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.dbt.assets import warehouse_dbt_models
+from orchestration.ingest.assets import ingest_landing_files
+from orchestration.jobs import nightly_job
+from orchestration.resources import build_resources
+from orchestration.schedules import nightly_schedule
+
+defs = dg.Definitions(
+    assets=[ingest_landing_files, warehouse_dbt_models],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources=build_resources(),
+)

@@ -1,0 +1,99 @@
+"""Ingest: one Dagster asset per landing entity (group `raw`), loaded by a single step.
+
+A single step because DuckDB allows one writer: the step opens the warehouse, loads the selected
+entities, and closes the connection before dbt runs. Asset keys equal the dbt source keys
+(`landing/<entity>`), so every staging model depends on its raw table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.landing import EmptyLandingError
+from orchestration.ingest.loader import EntityLoadResult, load_landing
+from orchestration.resources import WarehouseResource
+
+SOURCE_NAME = "landing"
+FILES_ACCEPTED_CHECK = "landing_files_accepted"
+
+
+def raw_asset_key(entity: str) -> dg.AssetKey:
+    return dg.AssetKey([SOURCE_NAME, entity])
+
+
+def load_result_metadata(result: EntityLoadResult) -> dict[str, dg.MetadataValue | int | str]:
+    return {
+        "files_loaded": len(result.files_loaded),
+        "files_skipped": len(result.files_skipped),
+        "files_rejected": len(result.files_rejected),
+        "rows_loaded": result.rows_loaded,
+        "rows_rejected": result.rows_rejected,
+        "rows_total": result.rows_total,
+        "loaded_files": dg.MetadataValue.md(
+            "\n".join(f"- {f}" for f in result.files_loaded) or "(none new)"
+        ),
+    }
+
+
+def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
+    """Warning when a file was rejected as a whole (its rows are not in raw: fix and re-deliver)."""
+    rejected = "\n".join(f"- {file}: {message}" for file, message in result.files_rejected)
+    return dg.AssetCheckResult(
+        asset_key=raw_asset_key(result.entity),
+        check_name=FILES_ACCEPTED_CHECK,
+        passed=not result.files_rejected,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "files_rejected": len(result.files_rejected),
+            "rejections": dg.MetadataValue.md(rejected or "(none)"),
+        },
+    )
+
+
+@dg.multi_asset(
+    name="ingest_landing_files",
+    specs=[
+        dg.AssetSpec(
+            key=raw_asset_key(name),
+            group_name="raw",
+            description=f"raw.{name}: every delivered row and column, as text. {entity.description}",
+            kinds={"duckdb", "python"},
+            skippable=True,
+        )
+        for name, entity in ENTITIES.items()
+    ],
+    check_specs=[
+        dg.AssetCheckSpec(
+            name=FILES_ACCEPTED_CHECK,
+            asset=raw_asset_key(name),
+            description="No landed file of this entity was rejected as a whole (warning).",
+        )
+        for name in ENTITIES
+    ],
+    can_subset=True,
+)
+def ingest_landing_files(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    entities = [key.path[-1] for key in context.selected_asset_keys]
+    settings = warehouse.settings
+    context.log.info(f"Loading {', '.join(entities)} from {settings.landing_dir}")
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        results = load_landing(con, settings.landing_dir, entities)
+    except EmptyLandingError as error:
+        raise dg.Failure(description=str(error)) from error
+    finally:
+        con.close()
+    for entity in entities:
+        result = results[entity]
+        for file, message in result.files_rejected:
+            context.log.error(f"{entity}: rejected {file}: {message}")
+        yield dg.MaterializeResult(
+            asset_key=raw_asset_key(entity), metadata=load_result_metadata(result)
+        )
+        yield rejected_files_check(result)

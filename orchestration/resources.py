@@ -1,0 +1,42 @@
+"""Resources shared by the assets: the dbt CLI and the warehouse (path + run-level write lock)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt.project import dbt_project
+from orchestration.settings import Settings
+from orchestration.warehouse_lock import hold_warehouse_lock
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file. While a run uses it, the run holds the exclusive write lock."""
+
+    lock_timeout_seconds: float = float(os.environ.get("WAREHOUSE_LOCK_TIMEOUT_SECONDS", "3600"))
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.from_env()
+
+    @property
+    def path(self) -> Path:
+        return self.settings.warehouse_path
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[WarehouseResource]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with hold_warehouse_lock(self.path, self.lock_timeout_seconds):
+            yield self
+
+
+def build_resources() -> dict[str, object]:
+    return {
+        "dbt": DbtCliResource(project_dir=dbt_project),
+        "warehouse": WarehouseResource(),
+    }
