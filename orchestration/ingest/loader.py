@@ -1,0 +1,351 @@
+"""Incremental, idempotent load of the landing folder into the `raw` schema of DuckDB.
+
+`load_landing(con, landing_dir)` loads every new file once, in sorted path order, into
+`raw.<entity>` (all values as text, plus `_source_file`, `_source_row`, `_loaded_at`, `_file_id`),
+records each file in `raw._landing_files` and every record it could not split into columns in
+`raw._landing_rejects`. Each file loads in its own transaction: a file is either fully recorded
+(its good rows, its rejected rows and its manifest row) or not at all. See docs/landing-contract.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.ingest.contract import ENTITIES, Entity
+from orchestration.ingest.landing import (
+    discover_files,
+    file_format,
+    relative_name,
+    require_files,
+)
+from orchestration.ingest.readers import (
+    FileRejected,
+    RawSink,
+    ReadResult,
+    load_csv,
+    load_jsonl,
+    load_parquet,
+    quote_ident,
+)
+
+logger = logging.getLogger(__name__)
+
+MANIFEST_TABLE = "raw._landing_files"
+REJECTS_TABLE = "raw._landing_rejects"
+
+LOADED = "loaded"
+REJECTED = "rejected"
+SKIPPED_DUPLICATE = "skipped_duplicate"
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file in this run (passed to the `progress` callback)."""
+
+    entity: str
+    source_file: str
+    status: str
+    """'loaded', 'rejected', 'skipped_duplicate', or 'unchanged' (already handled in a past run)."""
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    message: str | None = None
+
+
+@dataclass
+class EntityLoadResult:
+    """Summary of one entity after `load_landing`."""
+
+    entity: str
+    files_loaded: list[str] = field(default_factory=list)
+    """Files (relative to LANDING_DIR) loaded in this run, in load order."""
+    files_skipped: list[str] = field(default_factory=list)
+    """Files recorded as skipped_duplicate in this run (same content as a loaded file)."""
+    files_rejected: list[tuple[str, str]] = field(default_factory=list)
+    """(source_file, message) for each file rejected in this run."""
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    """Records of loaded files that could not be split into columns (see raw._landing_rejects)."""
+    rows_total: int = 0
+    """Rows in raw.<entity> after the run."""
+    files_unchanged: int = 0
+    """Files already handled by an earlier run (same path and content): nothing done."""
+
+
+ProgressCallback = Callable[[FileOutcome], None]
+
+
+def _metadata_ddl() -> str:
+    return "_source_file varchar, _source_row bigint, _loaded_at timestamp, _file_id bigint"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create schema `raw`, every entity table, the manifest and the rejects table if missing.
+
+    Entity tables get every contract column as VARCHAR plus the metadata columns, even when no file
+    was ever delivered, so dbt sources always resolve. Contract columns added later are added to
+    existing tables.
+    """
+    con.execute("create schema if not exists raw")
+    for entity in ENTITIES.values():
+        table = f"raw.{quote_ident(entity.name)}"
+        columns = ", ".join(f"{quote_ident(c)} varchar" for c in entity.columns)
+        con.execute(f"create table if not exists {table} ({columns}, {_metadata_ddl()})")
+        for column in entity.columns:
+            con.execute(
+                f"alter table {table} add column if not exists {quote_ident(column)} varchar"
+            )
+    con.execute(
+        f"create table if not exists {MANIFEST_TABLE} ("
+        "file_id bigint primary key, entity varchar not null, source_file varchar not null, "
+        "content_hash varchar not null, size_bytes bigint, file_format varchar, "
+        "status varchar not null, rows_loaded bigint, rows_rejected bigint, message varchar, "
+        "loaded_at timestamp not null)"
+    )
+    con.execute(
+        f"create table if not exists {REJECTS_TABLE} ("
+        "file_id bigint not null, entity varchar not null, source_file varchar not null, "
+        "source_row bigint, reason varchar not null, raw_record varchar)"
+    )
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of the file's bytes, in hex."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _next_file_id(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"select coalesce(max(file_id), 0) + 1 from {MANIFEST_TABLE}").fetchone()
+    return int(row[0]) if row else 1
+
+
+@dataclass(frozen=True)
+class _LandedFile:
+    """The facts about one landed file that go into the manifest."""
+
+    entity: str
+    source_file: str
+    digest: str
+    size_bytes: int
+    file_format: str
+    loaded_at: datetime
+
+
+def _record_file(
+    con: duckdb.DuckDBPyConnection,
+    landed: _LandedFile,
+    file_id: int,
+    status: str,
+    rows: tuple[int, int] = (0, 0),
+    message: str | None = None,
+) -> None:
+    """Add one manifest row; `rows` is (rows_loaded, rows_rejected)."""
+    con.execute(
+        f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            file_id,
+            landed.entity,
+            landed.source_file,
+            landed.digest,
+            landed.size_bytes,
+            landed.file_format,
+            status,
+            rows[0],
+            rows[1],
+            message,
+            landed.loaded_at,
+        ],
+    )
+
+
+def _record_alone(
+    con: duckdb.DuckDBPyConnection, landed: _LandedFile, status: str, message: str
+) -> None:
+    """Record a file that loads no rows (rejected or skipped) in its own transaction."""
+    con.execute("begin transaction")
+    _record_file(con, landed, _next_file_id(con), status, message=message)
+    con.execute("commit")
+
+
+def _previous_decision(
+    con: duckdb.DuckDBPyConnection, entity: str, source_file: str, digest: str
+) -> tuple[str, str | None] | None:
+    """The decision the manifest dictates, without reading the file, or None to load it.
+
+    ('unchanged', None) | ('rejected', message) | ('skipped_duplicate', message).
+    """
+    history = con.execute(
+        f"select status, content_hash, loaded_at from {MANIFEST_TABLE} "
+        "where source_file = ? order by file_id",
+        [source_file],
+    ).fetchall()
+    if any(h == digest for _, h, _ in history):
+        return ("unchanged", None)
+    loaded = [(h, at) for status, h, at in history if status == LOADED]
+    if loaded:
+        first_hash, first_at = loaded[0]
+        return (
+            REJECTED,
+            f"{source_file}: content changed since it was loaded on {first_at:%Y-%m-%d %H:%M:%S} "
+            f"UTC (sha256 {first_hash[:12]}…, now {digest[:12]}…). Landed files never change: "
+            "deliver new or corrected data as a new file.",
+        )
+    original = con.execute(
+        f"select source_file, loaded_at from {MANIFEST_TABLE} "
+        "where content_hash = ? and entity = ? and status = ? order by file_id limit 1",
+        [digest, entity, LOADED],
+    ).fetchone()
+    if original:
+        return (
+            SKIPPED_DUPLICATE,
+            f"{source_file}: same content as {original[0]} (loaded on "
+            f"{original[1]:%Y-%m-%d %H:%M:%S} UTC); not loaded again.",
+        )
+    return None
+
+
+def _read_file(path: Path, fmt: str, sink: RawSink) -> ReadResult:
+    if fmt in ("csv", "csv.gz"):
+        return load_csv(path, fmt, sink)
+    if fmt == "jsonl":
+        return load_jsonl(path, sink)
+    if fmt == "parquet":
+        return load_parquet(path, sink)
+    raise FileRejected(f"{sink.source_file}: unsupported format {fmt}")
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, landing_dir: Path
+) -> FileOutcome:
+    landed = _LandedFile(
+        entity=entity.name,
+        source_file=relative_name(path, landing_dir),
+        digest=content_hash(path),
+        size_bytes=path.stat().st_size,
+        file_format=file_format(path) or "unknown",
+        loaded_at=_utc_now(),
+    )
+    source_file = landed.source_file
+    decision = _previous_decision(con, entity.name, source_file, landed.digest)
+    if decision and decision[0] == "unchanged":
+        logger.debug("%s: already handled, nothing to do", source_file)
+        return FileOutcome(entity.name, source_file, "unchanged")
+    if decision:
+        status, message = decision
+        _record_alone(con, landed, status, message or "")
+        logger.warning("%s", message)
+        return FileOutcome(entity.name, source_file, status, message=message)
+
+    con.execute("begin transaction")
+    try:
+        file_id = _next_file_id(con)
+        sink = RawSink(con, entity, source_file, file_id, landed.loaded_at)
+        result = _read_file(path, landed.file_format, sink)
+        message = None
+        if result.rejects:
+            con.executemany(
+                f"insert into {REJECTS_TABLE} values (?, ?, ?, ?, ?, ?)",
+                [
+                    [file_id, entity.name, source_file, r.source_row, r.reason, r.raw_record]
+                    for r in result.rejects
+                ],
+            )
+            first = result.rejects[0]
+            message = (
+                f"{source_file}: {len(result.rejects)} record(s) could not be split into columns "
+                f"(first at row {first.source_row}: {first.reason}); see {REJECTS_TABLE}"
+            )
+        rows = (result.rows_loaded, len(result.rejects))
+        _record_file(con, landed, file_id, LOADED, rows, message)
+        con.execute("commit")
+    except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
+        con.execute("rollback")
+        message = str(exc)
+        if not isinstance(exc, FileRejected):
+            message = f"{source_file}: could not be read ({type(exc).__name__}: {exc})"
+        _record_alone(con, landed, REJECTED, message)
+        logger.error("Rejected %s", message)
+        return FileOutcome(entity.name, source_file, REJECTED, message=message)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    if message:
+        logger.warning("%s", message)
+    logger.info("Loaded %s: %d rows into raw.%s", source_file, result.rows_loaded, entity.name)
+    return FileOutcome(entity.name, source_file, LOADED, rows[0], rows[1], message)
+
+
+def _select_entities(entities: Iterable[str] | None) -> list[str]:
+    if entities is None:
+        return list(ENTITIES)
+    selected = list(dict.fromkeys(entities))
+    unknown = [e for e in selected if e not in ENTITIES]
+    if unknown:
+        raise ValueError(f"Unknown entities {unknown}; the contract has {list(ENTITIES)}")
+    return selected
+
+
+def load_landing(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    entities: Iterable[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> dict[str, EntityLoadResult]:
+    """Load every new landing file of the selected entities (all by default) into `raw`.
+
+    Files load in sorted path order, one transaction each. Files already loaded or already
+    rejected with the same content are left alone, so a re-run without new files changes nothing.
+    `con` is one DuckDB connection that the caller opens and closes. `progress` is called once per
+    file with a FileOutcome. Raises EmptyLandingError when the landing folder holds no data file at
+    all (whatever `entities` selects), ValueError for an unknown entity name.
+    """
+    landing_dir = Path(landing_dir)
+    selected = _select_entities(entities)
+    files = discover_files(landing_dir)
+    require_files(landing_dir, files)
+    ensure_raw_tables(con)
+
+    setting = con.execute("select current_setting('preserve_insertion_order')").fetchone()
+    previous_order = bool(setting[0]) if setting else True
+    # Streaming reads must come back in file order so that _source_row is the record order.
+    con.execute("set preserve_insertion_order = true")
+    results: dict[str, EntityLoadResult] = {}
+    try:
+        for name in selected:
+            result = EntityLoadResult(entity=name)
+            for path in files[name]:
+                outcome = _load_file(con, ENTITIES[name], path, landing_dir)
+                _count(result, outcome)
+                if progress is not None:
+                    progress(outcome)
+            row = con.execute(f"select count(*) from raw.{quote_ident(name)}").fetchone()
+            result.rows_total = int(row[0]) if row else 0
+            results[name] = result
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(previous_order).lower()}")
+    return results
+
+
+def _count(result: EntityLoadResult, outcome: FileOutcome) -> None:
+    if outcome.status == LOADED:
+        result.files_loaded.append(outcome.source_file)
+        result.rows_loaded += outcome.rows_loaded
+        result.rows_rejected += outcome.rows_rejected
+    elif outcome.status == REJECTED:
+        result.files_rejected.append((outcome.source_file, outcome.message or ""))
+    elif outcome.status == SKIPPED_DUPLICATE:
+        result.files_skipped.append(outcome.source_file)
+    else:
+        result.files_unchanged += 1

@@ -1,0 +1,458 @@
+"""Readers that turn one landed file into raw rows: CSV (plain or gzip), JSONL and Parquet.
+
+Every value lands as text. Each reader writes through a `RawSink` (the raw table of one entity,
+inside the caller's transaction), numbers rows by their true record order in the file
+(`_source_row`, 1-based) and returns the rows it could not split into columns. A problem with the
+file as a whole (no header, a missing required column, unreadable bytes) raises `FileRejected`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from orchestration.ingest.contract import METADATA_COLUMNS, Entity
+
+logger = logging.getLogger(__name__)
+
+CSV_MAX_LINE_BYTES = 64 * 1024 * 1024
+"""Longest CSV record accepted; a longer one is rejected (reason LINE SIZE OVER MAXIMUM)."""
+RAW_RECORD_MAX_CHARS = 1_000_000
+"""A rejected record is kept up to this many characters in raw._landing_rejects."""
+BATCH_ROWS = 262_144
+JSONL_BATCH_ROWS = 50_000
+
+
+class FileRejected(Exception):
+    """The file as a whole cannot be loaded; the message says why (and names the file)."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A record that could not be split into columns."""
+
+    source_row: int | None
+    reason: str
+    raw_record: str
+
+
+@dataclass
+class ReadResult:
+    rows_loaded: int = 0
+    rejects: list[RejectedRow] = field(default_factory=list)
+
+
+def quote_ident(name: str) -> str:
+    """A DuckDB identifier in double quotes."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def normalize_column(name: str) -> str:
+    """Column names match case-insensitively after trimming (and losing a byte-order mark)."""
+    return name.replace("\ufeff", "").strip().lower()
+
+
+def truncate_record(text: str) -> str:
+    if len(text) <= RAW_RECORD_MAX_CHARS:
+        return text
+    return text[:RAW_RECORD_MAX_CHARS] + f"... [truncated, {len(text)} characters in all]"
+
+
+class RawSink:
+    """Writes the rows of one file into `raw.<entity>` through the caller's connection."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        entity: Entity,
+        source_file: str,
+        file_id: int,
+        loaded_at: datetime,
+    ) -> None:
+        self.con = con
+        self.entity = entity
+        self.source_file = source_file
+        self.file_id = file_id
+        self.loaded_at = loaded_at
+        self.table = f"raw.{quote_ident(entity.name)}"
+        self._columns = {
+            row[0].lower()
+            for row in con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'raw' and table_name = ?",
+                [entity.name],
+            ).fetchall()
+        }
+
+    def check_columns(self, names: Sequence[str]) -> None:
+        """Reject the file when a required column is missing or a name is unusable."""
+        seen: set[str] = set()
+        duplicates: set[str] = set()
+        for name in names:
+            (duplicates if name in seen else seen).add(name)
+        if duplicates:
+            raise FileRejected(
+                f"{self.source_file}: duplicate column(s) {', '.join(sorted(duplicates))} "
+                "(names match case-insensitively after trimming)"
+            )
+        reserved = sorted(set(names) & set(METADATA_COLUMNS))
+        if reserved:
+            raise FileRejected(
+                f"{self.source_file}: column(s) {', '.join(reserved)} are reserved for the loader"
+            )
+        missing = [c for c in self.entity.required if c not in seen]
+        if missing:
+            hint = ""
+            if len(names) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
+                hint = " The header has a single column: is the file comma-separated?"
+            raise FileRejected(
+                f"{self.source_file}: missing required column(s) {', '.join(missing)} "
+                f"for {self.entity.name}; found: {', '.join(names) or '(none)'}.{hint}"
+            )
+
+    def add_columns(self, names: Sequence[str]) -> None:
+        """Add delivered columns the raw table does not have yet (as VARCHAR)."""
+        for name in names:
+            if name not in self._columns:
+                logger.info("%s: adding extra column %s to %s", self.source_file, name, self.table)
+                self.con.execute(f"alter table {self.table} add column {quote_ident(name)} varchar")
+                self._columns.add(name)
+
+    def _metadata_sql(self) -> str:
+        return (
+            "? as _source_file, cast(? as timestamp) as _loaded_at, cast(? as bigint) as _file_id"
+        )
+
+    def _params(self) -> list[object]:
+        return [self.source_file, self.loaded_at, self.file_id]
+
+    def insert_batches(self, reader: pa.RecordBatchReader) -> int:
+        """Insert text columns plus `_source_row` from an Arrow stream; returns the row count."""
+        view = f"_landing_src_{self.file_id}"
+        self.con.register(view, reader)
+        try:
+            row = self.con.execute(
+                f"insert into {self.table} by name select *, {self._metadata_sql()} from {view}",
+                self._params(),
+            ).fetchone()
+        finally:
+            self.con.unregister(view)
+        return int(row[0]) if row else 0
+
+    def insert_select(self, select_list: str, from_clause: str) -> int:
+        """Insert `select <select_list>, <metadata> from <from_clause>`; returns the row count."""
+        row = self.con.execute(
+            f"insert into {self.table} by name "
+            f"select {select_list}, {self._metadata_sql()} from {from_clause}",
+            self._params(),
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def renumber_around(self, rejected_rows: Sequence[int]) -> None:
+        """Shift `_source_row` of the good rows past the rejected record numbers.
+
+        Good rows were numbered 1..n in file order; with rejected records r_1 < r_2 < ..., the k-th
+        good record is record k + #{i : r_i - i < k}.
+        """
+        if not rejected_rows:
+            return
+        gaps = pa.table(
+            {"g": pa.array([r - i for i, r in enumerate(sorted(set(rejected_rows)), start=1)])}
+        )
+        view = f"_landing_gaps_{self.file_id}"
+        self.con.register(view, gaps)
+        try:
+            self.con.execute(
+                f"update {self.table} as t set _source_row = t._source_row + "
+                f"(select count(*) from {view} as gaps where gaps.g < t._source_row) "
+                "where t._file_id = ?",
+                [self.file_id],
+            )
+        finally:
+            self.con.unregister(view)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _open_text(path: Path, file_format: str) -> io.TextIOBase:
+    # The caller closes the wrapper, which closes the binary handle.
+    raw = gzip.open(path, "rb") if file_format == "csv.gz" else path.open("rb")  # noqa: SIM115
+    # surrogateescape: bytes later in the file may be invalid; only the header is checked here.
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def read_csv_header(path: Path, file_format: str, source_file: str) -> list[str]:
+    """The normalized column names of the header record (a UTF-8 BOM is tolerated)."""
+    try:
+        with _open_text(path, file_format) as handle:
+            header = next(csv.reader(handle, delimiter=",", quotechar='"', doublequote=True), None)
+    except (OSError, EOFError, csv.Error) as exc:
+        raise FileRejected(f"{source_file}: cannot read the header row ({exc})") from exc
+    if not header or all(not h.strip() for h in header):
+        raise FileRejected(f"{source_file}: empty file or empty header row (a header is required)")
+    try:
+        "".join(header).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise FileRejected(f"{source_file}: the header row is not UTF-8") from exc
+    names = []
+    for position, name in enumerate(header, start=1):
+        normalized = normalize_column(name)
+        names.append(normalized or f"column_{position}")
+    return names
+
+
+def _numbered(reader: pa.RecordBatchReader) -> pa.RecordBatchReader:
+    schema = reader.schema.append(pa.field("_source_row", pa.int64()))
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        start = 1
+        for batch in reader:
+            rows = np.arange(start, start + batch.num_rows, dtype=np.int64)
+            yield pa.RecordBatch.from_arrays([*batch.columns, pa.array(rows)], schema=schema)
+            start += batch.num_rows
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def _group_csv_rejects(found: Sequence[tuple[object, ...]]) -> list[RejectedRow]:
+    """One RejectedRow per rejected record, with the first message of each error type.
+
+    DuckDB's `line` counts records (the header is line 1), not physical lines, so the record
+    number is line - 1 even when earlier fields hold line breaks.
+    """
+    by_line: dict[int, tuple[dict[str, str], str]] = {}
+    for line, error_type, error_message, csv_line in found:
+        messages, _ = by_line.setdefault(int(str(line)), ({}, str(csv_line or "")))
+        messages.setdefault(str(error_type or "ERROR"), str(error_message or ""))
+    return [
+        RejectedRow(
+            source_row=line - 1,
+            reason="; ".join(f"{kind}: {message}" for kind, message in messages.items()),
+            raw_record=truncate_record(record),
+        )
+        for line, (messages, record) in by_line.items()
+    ]
+
+
+def load_csv(path: Path, file_format: str, sink: RawSink) -> ReadResult:
+    """Load a CSV (or gzip CSV) file: header row, comma, double quote, every value as text.
+
+    DuckDB reads the file with explicit options (no sniffing); records with the wrong number of
+    fields, invalid UTF-8, an unterminated quote or an oversized line go to the rejects list with
+    their record number. The scan runs on a separate cursor and streams in file order (the
+    caller sets preserve_insertion_order), so rows are numbered as they come.
+    """
+    names = read_csv_header(path, file_format, sink.source_file)
+    sink.check_columns(names)
+    sink.add_columns(names)
+    columns = ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in names)
+    options = (
+        "header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {{{columns}}}, compression = "
+        f"{quote_literal('gzip' if file_format == 'csv.gz' else 'none')}, "
+        "encoding = 'utf-8', strict_mode = true, null_padding = false, "
+        f"max_line_size = {CSV_MAX_LINE_BYTES}, store_rejects = true, "
+        "rejects_table = '_landing_csv_rejects', rejects_scan = '_landing_csv_scans'"
+    )
+    cursor = sink.con.cursor()
+    try:
+        relation = cursor.sql(f"select * from read_csv(?, {options})", params=[str(path)])
+        rows_loaded = sink.insert_batches(_numbered(relation.to_arrow_reader(BATCH_ROWS)))
+        found = cursor.execute(
+            "select line, error_type, error_message, csv_line from _landing_csv_rejects "
+            "order by line, column_idx nulls last"
+        ).fetchall()
+    finally:
+        cursor.close()
+    rejects = _group_csv_rejects(found)
+    sink.renumber_around([r.source_row for r in rejects if r.source_row is not None])
+    return ReadResult(rows_loaded=rows_loaded, rejects=rejects)
+
+
+# --- JSONL -----------------------------------------------------------------------------------
+
+
+class _JsonNumber(float):
+    """A JSON number that remembers how it was written."""
+
+    text: str
+
+    def __new__(cls, text: str) -> _JsonNumber:
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+def _json_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, _JsonNumber):
+        return value.text
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+_JSON_DECODER = json.JSONDecoder(parse_float=_JsonNumber)
+
+
+def _parse_json_line(
+    raw: bytes, source_row: int, key_names: dict[str, str]
+) -> dict[str, str | None] | RejectedRow:
+    """One JSONL line as {normalized column: text}, or the reason it cannot be.
+
+    `key_names` caches delivered key -> normalized name across the lines of a file.
+    """
+
+    def reject(reason: str) -> RejectedRow:
+        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        return RejectedRow(source_row, reason, truncate_record(text))
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return reject(f"INVALID ENCODING: not UTF-8 ({exc.reason} at byte {exc.start})")
+    try:
+        obj = _JSON_DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        return reject(f"INVALID JSON: {exc.msg} (column {exc.colno})")
+    if not isinstance(obj, dict):
+        return reject(
+            f"NOT AN OBJECT: a line must hold one JSON object, found {type(obj).__name__}"
+        )
+    record: dict[str, str | None] = {}
+    for key, value in obj.items():
+        name = key_names.get(key)
+        if name is None:
+            name = key_names[key] = normalize_column(key) or "column_" + str(len(key_names) + 1)
+        if name in record:
+            return reject(f"DUPLICATE KEY: {name} (keys match case-insensitively)")
+        record[name] = value if type(value) is str else _json_text(value)
+    return record
+
+
+def _columns_batch(
+    rows: list[tuple[int, dict[str, str | None]]], names: list[str]
+) -> pa.RecordBatch:
+    arrays = [pa.array([r.get(n) for _, r in rows], type=pa.string()) for n in names]
+    arrays.append(pa.array([n for n, _ in rows], type=pa.int64()))
+    return pa.RecordBatch.from_arrays(arrays, names=[*names, "_source_row"])
+
+
+def load_jsonl(path: Path, sink: RawSink) -> ReadResult:
+    """Load a JSON Lines file: one object per line, `_source_row` = the line number.
+
+    Scalars become text (true/false, numbers as written), arrays and objects JSON text. Lines
+    that are not a JSON object, or not UTF-8, are rejected; blank lines are skipped.
+    """
+    result = ReadResult()
+    names: list[str] = []
+    known: set[str] = set()
+    pending: list[tuple[int, dict[str, str | None]]] = []
+    key_names: dict[str, str] = {}
+
+    def flush() -> None:
+        if not pending:
+            return
+        sink.add_columns(names)
+        batch = _columns_batch(pending, names)
+        result.rows_loaded += sink.insert_batches(
+            pa.RecordBatchReader.from_batches(batch.schema, [batch])
+        )
+        pending.clear()
+
+    with path.open("rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            if line_number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if not raw.strip():
+                continue
+            parsed = _parse_json_line(raw, line_number, key_names)
+            if isinstance(parsed, RejectedRow):
+                result.rejects.append(parsed)
+                continue
+            for name in parsed:
+                if name not in known:
+                    if name in METADATA_COLUMNS:
+                        raise FileRejected(
+                            f"{sink.source_file}: key {name} (line {line_number}) is reserved "
+                            "for the loader"
+                        )
+                    known.add(name)
+                    names.append(name)
+            pending.append((line_number, parsed))
+            if len(pending) >= JSONL_BATCH_ROWS:
+                flush()
+    flush()
+    if result.rows_loaded:
+        missing = [c for c in sink.entity.required if c not in known]
+        if missing:
+            raise FileRejected(
+                f"{sink.source_file}: missing required column(s) {', '.join(missing)} for "
+                f"{sink.entity.name} (no line has the key); found: {', '.join(names)}"
+            )
+    return result
+
+
+# --- Parquet ---------------------------------------------------------------------------------
+
+
+def _parquet_text(column: str, duckdb_type: str) -> str:
+    ident = quote_ident(column)
+    kind = duckdb_type.upper()
+    if kind == "VARCHAR":
+        return ident
+    if kind.startswith("TIMESTAMP WITH TIME ZONE") or kind == "TIMESTAMPTZ":
+        return f"replace(cast(timezone('UTC', {ident}) as varchar), ' ', 'T') || '+00:00'"
+    if kind.startswith("TIMESTAMP"):
+        return f"replace(cast({ident} as varchar), ' ', 'T')"
+    if kind.endswith("]") or kind.startswith(("STRUCT", "MAP", "UNION", "JSON")):
+        return f"cast(to_json({ident}) as varchar)"
+    return f"cast({ident} as varchar)"
+
+
+def load_parquet(path: Path, sink: RawSink) -> ReadResult:
+    """Load a Parquet file: every column cast to text, lists and structs as JSON text.
+
+    Time-zone-aware timestamps become ISO text in UTC with `+00:00`, naive ones ISO text without
+    an offset. `_source_row` is the row's position in the file (DuckDB's file_row_number).
+    """
+    try:
+        described = sink.con.execute(
+            "describe select * from read_parquet(?)", [str(path)]
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise FileRejected(f"{sink.source_file}: not a readable Parquet file ({exc})") from exc
+    delivered = [(str(row[0]), str(row[1])) for row in described]
+    names = [normalize_column(name) or f"column_{i}" for i, (name, _) in enumerate(delivered, 1)]
+    sink.check_columns(names)
+    sink.add_columns(names)
+    select_list = ", ".join(
+        f"{_parquet_text(original, kind)} as {quote_ident(name)}"
+        for (original, kind), name in zip(delivered, names, strict=True)
+    )
+    select_list += ", file_row_number + 1 as _source_row"
+    from_clause = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
+    rows = sink.insert_select(select_list, from_clause)
+    return ReadResult(rows_loaded=rows)

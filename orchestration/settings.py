@@ -1,0 +1,59 @@
+"""Runtime settings read from the environment (one place, no Dagster imports).
+
+Relative paths resolve against the repository root (the folder holding dbt_project.yml), never
+against the current working directory, so Dagster, dbt and tests agree on where files are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+"""The repository root: the folder holding dbt_project.yml."""
+
+DEFAULTS: dict[str, str] = {
+    "LANDING_DIR": "data/landing",
+    "WAREHOUSE_PATH": "data/warehouse.duckdb",
+    "REPORTING_TIMEZONE": "UTC",
+    "LANDING_DEFAULT_TIMEZONE": "UTC",
+}
+
+
+def resolve_path(value: str | os.PathLike[str], root: Path = REPO_ROOT) -> Path:
+    """Expand `~` and resolve a relative path against `root` (the repository root by default)."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else root / path
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the landing files and the warehouse live, and which time zones apply."""
+
+    landing_dir: Path
+    warehouse_path: Path
+    reporting_timezone: str
+    landing_default_timezone: str
+    dagster_home: Path | None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Build settings from environment variables, with the documented defaults.
+
+        Empty values count as unset. `DAGSTER_HOME` is optional (None when unset).
+        """
+
+        def get(name: str) -> str:
+            value = (environ.get(name) or "").strip()
+            return value or DEFAULTS[name]
+
+        dagster_home = (environ.get("DAGSTER_HOME") or "").strip()
+        return cls(
+            landing_dir=resolve_path(get("LANDING_DIR")),
+            warehouse_path=resolve_path(get("WAREHOUSE_PATH")),
+            reporting_timezone=get("REPORTING_TIMEZONE"),
+            landing_default_timezone=get("LANDING_DEFAULT_TIMEZONE"),
+            dagster_home=resolve_path(dagster_home) if dagster_home else None,
+        )

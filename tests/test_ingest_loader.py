@@ -1,0 +1,479 @@
+"""The landing loader against throw-away DuckDB files: formats, rejections, idempotency."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
+from orchestration.ingest.landing import EmptyLandingError
+from orchestration.ingest.loader import FileOutcome, ensure_raw_tables, load_landing
+
+TICKET_HEADER = "ticket_id,created_at,customer_id,channel,status"
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield connection
+    connection.close()
+
+
+def write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    return path
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, object]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def manifest(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    return rows(con, "select * from raw._landing_files order by file_id")
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def test_csv_with_bom_keeps_text_as_delivered(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(
+        landing / "tickets" / "export.csv",
+        "\ufeff Ticket_ID ,CREATED_AT,customer_id,channel,status,tags,is_vip,updated_at\n"
+        't1,2024-03-01T10:00:00+02:00,c1,email,Open,"[""billing"",""vip""]",true,\n'
+        't2,2024-03-01 10:00:00,c2,web,new,"a,b",FALSE,2024-03-02T00:00:00Z\n',
+    )
+    result = load_landing(con, landing)
+    assert result["tickets"].rows_loaded == 2
+    assert result["tickets"].rows_total == 2
+    got = rows(con, "select * from raw.tickets order by _source_row")
+    assert got[0]["ticket_id"] == "t1"
+    assert got[0]["created_at"] == "2024-03-01T10:00:00+02:00"  # offset kept as text
+    assert got[1]["created_at"] == "2024-03-01 10:00:00"  # naive kept as text
+    assert got[0]["status"] == "Open"  # canonical values are staging's job
+    assert got[0]["tags"] == '["billing","vip"]'
+    assert got[1]["tags"] == "a,b"
+    assert got[0]["is_vip"] == "true"  # an extra column, kept
+    assert got[1]["is_vip"] == "FALSE"
+    assert got[0]["updated_at"] is None  # empty field is NULL
+    assert got[0]["_source_file"] == "tickets/export.csv"
+    assert [g["_source_row"] for g in got] == [1, 2]
+    types = dict(
+        con.execute("select column_name, column_type from (describe raw.tickets)").fetchall()
+    )
+    assert types["created_at"] == "VARCHAR"
+    assert types["is_vip"] == "VARCHAR"
+    assert types["_source_row"] == "BIGINT"
+    assert types["_loaded_at"] == "TIMESTAMP"
+    assert types["_file_id"] == "BIGINT"
+
+
+def test_csv_never_sniffs_another_delimiter(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    write(
+        landing / "teams" / "teams.csv",
+        "team_id,name\nt1;x,Billing; EU\nt2,Support|Tier 2\n",
+    )
+    load_landing(con, landing)
+    got = con.execute("select team_id, name from raw.teams order by _source_row").fetchall()
+    assert got == [("t1;x", "Billing; EU"), ("t2", "Support|Tier 2")]
+
+
+def test_csv_gz(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    payload = (TICKET_HEADER + "\nt1,2024-01-01T00:00:00Z,c1,chat,open\n").encode()
+    write(landing / "tickets" / "a.csv.gz", gzip.compress(payload))
+    result = load_landing(con, landing)
+    assert result["tickets"].rows_loaded == 1
+    assert manifest(con)[0]["file_format"] == "csv.gz"
+
+
+def test_jsonl_values_as_text(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    records = [
+        '{"Event_ID": "e1", "ticket_id": "t1", "created_at": "2024-01-01T09:00:00-05:00",'
+        ' "event_type": "comment", "actor_role": "agent", "is_public": true, "score": 4.50,'
+        ' "count": 7, "labels": ["a", "b"], "meta": {"k": 1}, "macro_id": null}',
+        "",
+        '{"event_id": "e2", "ticket_id": "t1", "created_at": "2024-01-01 14:00:00",'
+        ' "event_type": "status_change", "actor_role": "system", "is_public": false}',
+    ]
+    write(landing / "ticket_events" / "events.jsonl", "\ufeff" + "\n".join(records) + "\n")
+    result = load_landing(con, landing)
+    assert result["ticket_events"].rows_loaded == 2
+    got = rows(con, "select * from raw.ticket_events order by _source_row")
+    assert got[0]["event_id"] == "e1"
+    assert got[0]["created_at"] == "2024-01-01T09:00:00-05:00"
+    assert got[1]["created_at"] == "2024-01-01 14:00:00"
+    assert got[0]["is_public"] == "true"
+    assert got[1]["is_public"] == "false"
+    assert got[0]["score"] == "4.50"  # numbers as written
+    assert got[0]["count"] == "7"
+    assert json.loads(str(got[0]["labels"])) == ["a", "b"]
+    assert got[0]["labels"] == '["a","b"]'
+    assert json.loads(str(got[0]["meta"])) == {"k": 1}
+    assert got[0]["macro_id"] is None
+    assert [g["_source_row"] for g in got] == [1, 3]  # line numbers; the blank line is skipped
+
+
+def test_parquet_values_as_text(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    paris = dt.timezone(dt.timedelta(hours=1))
+    table = pa.table(
+        {
+            "Agent_ID": ["a1", "a2", "a3"],
+            "hired_at": pa.array(
+                [dt.datetime(2024, 1, 15, 9, 30, tzinfo=paris), None, None],
+                type=pa.timestamp("us", tz="Europe/Paris"),
+            ),
+            "left_at": pa.array(
+                [None, dt.datetime(2024, 6, 30, 17, 0, 5, 250000), None],
+                type=pa.timestamp("us"),
+            ),
+            "skills": [["billing", "vip"], [], None],
+            "is_lead": [True, False, None],
+            "rating": [4.5, 3.0, None],
+            "seats": pa.array([1, 2, None], type=pa.int32()),
+        }
+    )
+    (landing / "agents").mkdir()
+    pq.write_table(table, landing / "agents" / "agents.parquet")
+    load_landing(con, landing)
+    got = rows(con, "select * from raw.agents order by _source_row")
+    assert got[0]["agent_id"] == "a1"
+    assert got[0]["hired_at"] == "2024-01-15T08:30:00+00:00"  # aware: ISO with offset (UTC)
+    assert got[1]["left_at"] == "2024-06-30T17:00:05.25"  # naive: ISO without offset
+    assert got[0]["skills"] == '["billing","vip"]'
+    assert got[1]["skills"] == "[]"
+    assert got[2]["skills"] is None
+    assert got[0]["is_lead"] == "true"
+    assert got[1]["is_lead"] == "false"
+    assert got[0]["rating"] == "4.5"
+    assert got[1]["seats"] == "2"
+    assert [g["_source_row"] for g in got] == [1, 2, 3]
+
+
+# --- whole-file rejections -------------------------------------------------------------------
+
+
+def test_missing_required_column_rejects_only_that_file(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "a_bad.csv", "ticket_id,created_at,channel\nt9,2024,email\n")
+    write(landing / "tickets" / "b_good.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    result = load_landing(con, landing)["tickets"]
+    assert result.files_loaded == ["tickets/b_good.csv"]
+    assert result.rows_total == 1
+    [(source_file, message)] = result.files_rejected
+    assert source_file == "tickets/a_bad.csv"
+    assert "tickets/a_bad.csv" in message
+    assert "customer_id" in message and "status" in message
+    statuses = {m["source_file"]: m["status"] for m in manifest(con)}
+    assert statuses == {"tickets/a_bad.csv": "rejected", "tickets/b_good.csv": "loaded"}
+    assert con.execute("select ticket_id from raw.tickets").fetchall() == [("t1",)]
+
+
+def test_jsonl_without_required_key_is_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "teams" / "t.jsonl", '{"name": "Billing"}\n')
+    result = load_landing(con, landing)["teams"]
+    assert result.rows_total == 0
+    [(_, message)] = result.files_rejected
+    assert "teams/t.jsonl" in message and "team_id" in message
+
+
+def test_non_utf8_header_is_rejected(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    write(landing / "teams" / "t.csv", b"team_id,n\xe9\nt1,a\n")
+    [(_, message)] = load_landing(con, landing)["teams"].files_rejected
+    assert "not UTF-8" in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", "empty file"),
+        ("team_id,name,Team_ID\nt1,a,b\n", "duplicate column"),
+        ("team_id;name\nt1;a\n", "comma-separated"),
+        ("team_id,_file_id\nt1,3\n", "reserved"),
+    ],
+)
+def test_unusable_csv_header_is_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path, content: str, expected: str
+) -> None:
+    write(landing / "teams" / "t.csv", content)
+    [(source_file, message)] = load_landing(con, landing)["teams"].files_rejected
+    assert source_file == "teams/t.csv"
+    assert expected in message
+
+
+def test_corrupt_parquet_is_rejected(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    write(landing / "teams" / "t.parquet", b"not parquet at all")
+    [(_, message)] = load_landing(con, landing)["teams"].files_rejected
+    assert "teams/t.parquet" in message
+
+
+# --- malformed records -----------------------------------------------------------------------
+
+
+def test_malformed_csv_records_go_to_rejects(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    big = "x" * 1_000_000
+    content = (
+        b"team_id,name,schedule_id\n"
+        b't1,"two\nlines",s1\n'  # record 1, a quoted line break
+        b"t2,short\n"  # record 2: too few fields
+        b"t3,a,b,c\n"  # record 3: too many fields
+        b"t4,caf\xe9,s1\n"  # record 4: not UTF-8
+        b"t5,nul\x00byte,s1\n"  # record 5: a NUL byte is kept
+        b"t6," + big.encode() + b",s1\n"  # record 6: a 1 MB field loads
+        b"t7,ok,s1\n"  # record 7
+        b't8,"unterminated,s1\n'  # record 8: unterminated quote at the end
+    )
+    write(landing / "teams" / "t.csv", content)
+    result = load_landing(con, landing)["teams"]
+    assert result.rows_loaded == 4
+    assert result.rows_rejected == 4
+    good = con.execute(
+        "select team_id, _source_row, length(name) from raw.teams order by _source_row"
+    ).fetchall()
+    assert [(g[0], g[1]) for g in good] == [("t1", 1), ("t5", 5), ("t6", 6), ("t7", 7)]
+    assert good[2][2] == 1_000_000
+    rejects = rows(con, "select * from raw._landing_rejects order by source_row")
+    assert [(r["source_file"], r["source_row"]) for r in rejects] == [
+        ("teams/t.csv", 2),
+        ("teams/t.csv", 3),
+        ("teams/t.csv", 4),
+        ("teams/t.csv", 8),
+    ]
+    assert rejects[0]["raw_record"] == "t2,short"
+    assert "MISSING COLUMNS" in str(rejects[0]["reason"])
+    assert "TOO MANY COLUMNS" in str(rejects[1]["reason"])
+    assert "INVALID ENCODING" in str(rejects[2]["reason"])
+    assert "unterminated" in str(rejects[3]["reason"]).lower()
+    assert all(r["entity"] == "teams" and r["file_id"] == 1 for r in rejects)
+    [m] = manifest(con)
+    assert (m["status"], m["rows_loaded"], m["rows_rejected"]) == ("loaded", 4, 4)
+    assert "raw._landing_rejects" in str(m["message"])
+
+
+def test_malformed_jsonl_lines_go_to_rejects(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    content = (
+        b'{"team_id": "t1", "name": "A"}\n'
+        b'{"team_id": "t2", "name": \n'
+        b'["not", "an", "object"]\n'
+        b'{"team_id": "t4", "name": "caf\xe9"}\n'
+        b'{"team_id": "t5", "Team_ID": "dup"}\n'
+        b'{"team_id": "t6", "name": "F"}'
+    )
+    write(landing / "teams" / "t.jsonl", content)
+    result = load_landing(con, landing)["teams"]
+    assert (result.rows_loaded, result.rows_rejected) == (2, 4)
+    assert con.execute("select team_id, _source_row from raw.teams order by 2").fetchall() == [
+        ("t1", 1),
+        ("t6", 6),
+    ]
+    rejects = con.execute(
+        "select source_row, reason from raw._landing_rejects order by source_row"
+    ).fetchall()
+    assert [r[0] for r in rejects] == [2, 3, 4, 5]
+    assert rejects[0][1].startswith("INVALID JSON")
+    assert rejects[1][1].startswith("NOT AN OBJECT")
+    assert rejects[2][1].startswith("INVALID ENCODING")
+    assert rejects[3][1].startswith("DUPLICATE KEY")
+
+
+def test_source_row_is_true_record_order(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    n = 300_000
+    bad = {1_000, 150_000, 299_999}
+    lines = ["team_id,name,schedule_id"]
+    for i in range(1, n + 1):
+        if i in bad:
+            lines.append(f"t{i},broken")
+        elif i == 500:
+            lines.append(f't{i},"multi\nline",s')
+        else:
+            lines.append(f"t{i},n,s")
+    write(landing / "teams" / "big.csv", "\n".join(lines) + "\n")
+    result = load_landing(con, landing)["teams"]
+    assert (result.rows_loaded, result.rows_rejected) == (n - len(bad), len(bad))
+    mismatches = con.execute(
+        "select count(*) from raw.teams where team_id <> 't' || _source_row"
+    ).fetchone()
+    assert mismatches == (0,)
+    rejected = con.execute("select source_row from raw._landing_rejects order by 1").fetchall()
+    assert [r[0] for r in rejected] == sorted(bad)
+
+
+# --- idempotency and re-delivery -------------------------------------------------------------
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    return (
+        con.execute("select * from raw.tickets order by _file_id, _source_row").fetchall(),
+        con.execute("select * from raw._landing_files order by file_id").fetchall(),
+        con.execute("select * from raw._landing_rejects order by file_id, source_row").fetchall(),
+    )
+
+
+def test_reingest_changes_nothing(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\nbad\n")
+    write(landing / "tickets" / "b.csv", "ticket_id\nt2\n")  # rejected: missing columns
+    first = load_landing(con, landing)["tickets"]
+    assert first.files_loaded == ["tickets/a.csv"] and len(first.files_rejected) == 1
+    before = snapshot(con)
+    second = load_landing(con, landing)["tickets"]
+    assert second.rows_loaded == 0
+    assert second.files_loaded == [] and second.files_rejected == []  # rejected file not retried
+    assert second.files_unchanged == 2
+    assert second.rows_total == 1
+    assert snapshot(con) == before  # not even _loaded_at moves
+
+
+def test_new_file_loads_incrementally_in_path_order(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "b.csv", TICKET_HEADER + "\nt2,2024-01-02,c1,email,open\n")
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    load_landing(con, landing)
+    write(landing / "tickets" / "c.csv", TICKET_HEADER + "\nt3,2024-01-03,c1,email,open\n")
+    result = load_landing(con, landing)["tickets"]
+    assert (result.files_loaded, result.files_unchanged, result.rows_total) == (
+        ["tickets/c.csv"],
+        2,
+        3,
+    )
+    got = con.execute("select _source_file, _file_id from raw.tickets order by _file_id").fetchall()
+    assert got == [("tickets/a.csv", 1), ("tickets/b.csv", 2), ("tickets/c.csv", 3)]
+
+
+def test_renamed_duplicate_is_skipped(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    content = TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n"
+    write(landing / "tickets" / "export.csv", content)
+    load_landing(con, landing)
+    write(landing / "tickets" / "export (copy).csv", content)
+    result = load_landing(con, landing)["tickets"]
+    assert (result.files_loaded, result.rows_total) == ([], 1)
+    assert result.files_skipped == ["tickets/export (copy).csv"]
+    last = manifest(con)[-1]
+    assert last["status"] == "skipped_duplicate"
+    assert last["source_file"] == "tickets/export (copy).csv"
+    assert "tickets/export.csv" in str(last["message"])
+    assert load_landing(con, landing)["tickets"].files_skipped == []  # recorded once
+
+
+def test_changed_file_at_same_path_is_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    path = write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    load_landing(con, landing)
+    before = con.execute("select * from raw.tickets").fetchall()
+    write(path, TICKET_HEADER + "\nt1,2024-01-01,c1,email,solved\n")
+    result = load_landing(con, landing)["tickets"]
+    [(source_file, message)] = result.files_rejected
+    assert source_file == "tickets/a.csv"
+    assert "changed" in message and "tickets/a.csv" in message
+    assert con.execute("select * from raw.tickets").fetchall() == before
+    third = load_landing(con, landing)["tickets"]
+    assert third.files_rejected == [] and third.files_unchanged == 1
+    assert [m["status"] for m in manifest(con)] == ["loaded", "rejected"]
+
+
+def test_rejected_file_is_retried_when_its_content_changes(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    path = write(landing / "tickets" / "a.csv", "ticket_id\nt1\n")
+    assert load_landing(con, landing)["tickets"].files_rejected
+    write(path, TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    result = load_landing(con, landing)["tickets"]
+    assert (result.files_loaded, result.rows_total) == (["tickets/a.csv"], 1)
+    assert con.execute("select _file_id from raw.tickets").fetchall() == [(2,)]
+
+
+# --- tables, errors, API ---------------------------------------------------------------------
+
+
+def test_entity_without_files_still_has_its_table(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "teams" / "t.csv", "team_id\nt1\n")
+    result = load_landing(con, landing)
+    assert result["calls"].rows_total == 0
+    for name, entity in ENTITIES.items():
+        columns = [
+            r[0] for r in con.execute(f"select column_name from (describe raw.{name})").fetchall()
+        ]
+        assert columns == [*entity.columns, *METADATA_COLUMNS], name
+
+
+def test_ensure_raw_tables_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_raw_tables(con)
+    ensure_raw_tables(con)
+    tables = {
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw'"
+        ).fetchall()
+    }
+    assert tables == {*ENTITIES, "_landing_files", "_landing_rejects"}
+
+
+def test_empty_landing_folder_is_an_error(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    (landing / "tickets").mkdir()
+    with pytest.raises(EmptyLandingError, match=str(landing)):
+        load_landing(con, landing)
+
+
+def test_entity_selection_and_progress(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    write(landing / "teams" / "t.csv", "team_id\nt1\n")
+    write(landing / "macros" / "m.csv", "macro_id\nm1\n")
+    seen: list[FileOutcome] = []
+    result = load_landing(con, landing, entities=["teams"], progress=seen.append)
+    assert list(result) == ["teams"]
+    assert [(o.source_file, o.status, o.rows_loaded) for o in seen] == [
+        ("teams/t.csv", "loaded", 1)
+    ]
+    assert con.execute("select count(*) from raw.macros").fetchone() == (0,)
+    with pytest.raises(ValueError, match="nope"):
+        load_landing(con, landing, entities=["nope"])
+
+
+def test_preserve_insertion_order_is_restored(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "teams" / "t.csv", "team_id\nt1\n")
+    con.execute("set preserve_insertion_order = false")
+    load_landing(con, landing)
+    assert con.execute("select current_setting('preserve_insertion_order')").fetchone() == (False,)
+
+
+def test_documented_examples_load_clean(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    assert sorted(p.stem for p in examples.glob("*.csv")) == sorted(ENTITIES)
+    for path in examples.glob("*.csv"):
+        write(landing / path.stem / path.name, path.read_bytes())
+    result = load_landing(con, landing)
+    for name, entity in ENTITIES.items():
+        got = result[name]
+        assert len(got.files_loaded) == 1 and got.rows_rejected == 0, name
+        assert 3 <= got.rows_total <= 5, name
+        columns = {
+            r[0] for r in con.execute(f"select column_name from (describe raw.{name})").fetchall()
+        }
+        assert columns == {*entity.columns, *METADATA_COLUMNS}, name  # no extra column
