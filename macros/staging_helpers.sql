@@ -1,0 +1,216 @@
+{#- Staging helpers: the landing contract's value lists (the ONE place in dbt that holds them, mirroring
+    orchestration/ingest/contract.py), enumeration normalisation, quarantine-reason builders, and the
+    two model shapes every entity shares (latest version, quarantined rows). -#}
+
+{#- Canonical values per enumeration domain (contract.py: TICKET_STATUSES, PRIORITIES, ...). -#}
+{% macro canonical_values(domain) -%}
+    {%- set values = {
+        'status': ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'],
+        'priority': ['low', 'normal', 'high', 'urgent'],
+        'ticket_channel': ['email', 'web', 'chat', 'phone', 'social', 'messaging', 'api', 'other'],
+        'chat_channel': ['web_chat', 'whatsapp', 'messenger', 'instagram', 'sms', 'social', 'in_app'],
+        'role': ['customer', 'agent', 'bot', 'system'],
+        'event_type': [
+            'comment', 'status_change', 'assignment', 'team_change', 'priority_change',
+            'macro_applied', 'automation', 'tag_change',
+        ],
+        'survey_type': ['csat', 'nps', 'ces'],
+        'call_direction': ['inbound', 'outbound'],
+        'macro_kind': ['macro', 'automation', 'trigger'],
+    } -%}
+    {%- if domain not in values -%}
+        {{ exceptions.raise_compiler_error("canonical_values: unknown domain '" ~ domain ~ "'") }}
+    {%- endif -%}
+    {{- return(values[domain]) -}}
+{%- endmacro %}
+
+{#- Synonyms per domain, written as normalize_token() output (contract.py SYNONYMS: `on-hold`
+    becomes `on_hold` before the lookup, so only the remaining spellings are listed). -#}
+{% macro canonical_synonyms(domain) -%}
+    {%- set synonyms = {
+        'status': {'hold': 'on_hold', 'onhold': 'on_hold'},
+        'role': {
+            'end_user': 'customer', 'enduser': 'customer', 'requester': 'customer',
+            'admin': 'agent',
+        },
+    } -%}
+    {{- return(synonyms.get(domain, {})) -}}
+{%- endmacro %}
+
+{#- Survey score range per survey type (contract.py SURVEY_SCALES). -#}
+{% macro survey_scales() -%}
+    {{- return({'csat': [1, 5], 'nps': [0, 10], 'ces': [1, 7]}) -}}
+{%- endmacro %}
+
+{#- A SQL list literal of the canonical values: ('a', 'b'). -#}
+{% macro sql_value_list(domain) -%}
+    ({%- for value in canonical_values(domain) -%}
+        '{{ value }}'{{ ", " if not loop.last }}
+    {%- endfor -%})
+{%- endmacro %}
+
+{#- Trimmed text, NULL when empty. -#}
+{% macro clean_text(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{#- The canonical value of an enumeration (trimmed, case-folded, `-`/space as `_`, synonyms mapped),
+    or NULL when the text is empty OR not a known value (quarantine_reason says which). -#}
+{% macro canonical_token(column, domain) -%}
+    {%- set token = normalize_token(column) -%}
+    {%- set synonyms = canonical_synonyms(domain) -%}
+    case
+        {%- for synonym, canonical in synonyms.items() %}
+        when {{ token }} = '{{ synonym }}' then '{{ canonical }}'
+        {%- endfor %}
+        when {{ token }} in {{ sql_value_list(domain) }} then {{ token }}
+    end
+{%- endmacro %}
+
+{#- Numbers and seconds: NULL when empty or not a number. -#}
+{% macro text_to_double(column) -%}
+    {{ try_cast(clean_text(column), 'double') }}
+{%- endmacro %}
+
+{#- ---- Quarantine reasons. Each helper renders `case when <problem> then '<reason>' end`, reading the
+    cleaned column `<column>` and the text as delivered `raw_<column>` of the same row. ---- -#}
+
+{#- The delivered text for a message, quoted: 'value'. -#}
+{% macro _quoted_raw(column) -%}
+    '''' || trim(raw_{{ column }}) || ''''
+{%- endmacro %}
+
+{% macro reason_missing(column) -%}
+    case when nullif(trim(raw_{{ column }}), '') is null then 'missing {{ column }}' end
+{%- endmacro %}
+
+{#- A non-empty value whose cleaned column is NULL did not parse (timestamps, numbers, booleans). -#}
+{% macro reason_unparseable(column) -%}
+    case
+        when nullif(trim(raw_{{ column }}), '') is not null and {{ column }} is null
+            then 'unparseable {{ column }} ' || {{ _quoted_raw(column) }}
+    end
+{%- endmacro %}
+
+{#- A non-empty value that is not a known canonical value (after trimming, case-folding, synonyms). -#}
+{% macro reason_unknown(column, label=none) -%}
+    case
+        when nullif(trim(raw_{{ column }}), '') is not null and {{ column }} is null
+            then 'unknown {{ label or column }} ' || {{ _quoted_raw(column) }}
+    end
+{%- endmacro %}
+
+{% macro reason_negative(column) -%}
+    case when {{ column }} < 0 then 'negative {{ column }}' end
+{%- endmacro %}
+
+{% macro reason_before(later_column, earlier_column) -%}
+    case
+        when {{ later_column }} < {{ earlier_column }}
+            then '{{ later_column }} before {{ earlier_column }}'
+    end
+{%- endmacro %}
+
+{#- All reasons of a row joined with '; ', NULL when the row is good. concat_ws skips NULLs on
+    DuckDB, Postgres and Spark. -#}
+{% macro quarantine_reason(reasons) -%}
+    nullif(concat_ws(
+        '; '
+        {%- for reason in reasons %},
+        {{ reason }}
+        {%- endfor %}
+    ), '')
+{%- endmacro %}
+
+{#- ---- Model shapes shared by every entity. ---- -#}
+
+{#- The winning version per key among the good rows of a base relation (a CTE name or a ref), with
+    versions_count = how many good versions of the key were delivered (superseded = versions_count - 1).
+    Order: version_column desc nulls last (when given), then later _file_id, then later _source_row.
+    Renders a complete select statement, for use inside a CTE. -#}
+{% macro latest_version(relation, key, version_column=none) -%}
+    select *
+    from (
+        select
+            *,
+            row_number() over (
+                partition by {{ key }}
+                order by
+                    {%- if version_column %}
+                    {{ version_column }} desc nulls last,
+                    {%- endif %}
+                    _file_id desc nulls last,
+                    _source_row desc nulls last
+            ) as version_rank,
+            count(*) over (partition by {{ key }}) as versions_count
+        from {{ relation }}
+        where quarantine_reason is null
+    ) as ranked_versions
+    where version_rank = 1
+{%- endmacro %}
+
+{#- Contract columns per entity (contract.py ENTITIES), used to list the raw values of quarantined
+    rows. Base models still name every column explicitly. -#}
+{% macro landing_columns(entity) -%}
+    {%- set columns = {
+        'tickets': [
+            'ticket_id', 'created_at', 'updated_at', 'customer_id', 'assignee_id', 'team_id',
+            'channel', 'priority', 'status', 'type', 'category', 'tags', 'subject', 'created_by_role',
+        ],
+        'ticket_events': [
+            'event_id', 'ticket_id', 'created_at', 'event_type', 'actor_id', 'actor_role',
+            'is_public', 'from_value', 'to_value', 'macro_id', 'body',
+        ],
+        'chat_conversations': [
+            'conversation_id', 'started_at', 'ended_at', 'customer_id', 'assignee_id', 'team_id',
+            'channel', 'status', 'ticket_id',
+        ],
+        'chat_messages': [
+            'message_id', 'conversation_id', 'sent_at', 'author_id', 'author_role', 'body',
+        ],
+        'calls': [
+            'call_id', 'queued_at', 'answered_at', 'ended_at', 'direction', 'customer_id',
+            'agent_id', 'team_id', 'hold_seconds', 'wrap_up_seconds', 'ticket_id',
+        ],
+        'survey_responses': [
+            'response_id', 'survey_type', 'score', 'responded_at', 'sent_at', 'customer_id',
+            'ticket_id', 'conversation_id', 'call_id', 'agent_id', 'topic', 'comment',
+        ],
+        'agents': [
+            'agent_id', 'name', 'email', 'team_id', 'role', 'timezone', 'hired_at', 'left_at',
+        ],
+        'teams': ['team_id', 'name', 'schedule_id'],
+        'customers': [
+            'customer_id', 'organization_id', 'name', 'email', 'segment', 'country', 'timezone',
+            'created_at',
+        ],
+        'subscriptions': [
+            'subscription_id', 'customer_id', 'started_at', 'cancelled_at', 'plan',
+            'monthly_amount', 'cancellation_reason',
+        ],
+        'returns': ['return_id', 'customer_id', 'returned_at', 'order_id', 'reason', 'amount'],
+        'kb_article_views': [
+            'view_id', 'article_id', 'viewed_at', 'customer_id', 'session_id', 'article_title',
+            'was_helpful',
+        ],
+        'macros': ['macro_id', 'title', 'kind', 'is_active'],
+    } -%}
+    {{- return(columns[entity]) -}}
+{%- endmacro %}
+
+{#- The quarantined rows of a base relation: reason, where the row came from, and every contract
+    column as delivered (text, untrimmed). Renders a complete select statement. -#}
+{% macro quarantined_rows(relation, entity) -%}
+    select
+        '{{ entity }}' as entity,
+        quarantine_reason,
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+        {%- for column in landing_columns(entity) %},
+        raw_{{ column }}
+        {%- endfor %}
+    from {{ relation }}
+    where quarantine_reason is not null
+{%- endmacro %}

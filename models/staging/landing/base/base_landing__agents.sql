@@ -1,0 +1,42 @@
+with source as (
+    select * from {{ source('landing', 'agents') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('team_id') }} as team_id,
+        -- strings
+        {{ clean_text('name') }} as agent_name,
+        lower({{ clean_text('email') }}) as email,
+        {{ normalize_token('role') }} as role,  -- noqa: RF04
+        {{ clean_text('timezone') }} as timezone,
+        -- timestamps
+        {{ text_to_utc('hired_at') }} as hired_at,
+        {{ text_to_utc('left_at') }} as left_at,
+        -- values as delivered
+        {%- for column in landing_columns('agents') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('agent_id'),
+            reason_unparseable('hired_at'),
+            reason_unparseable('left_at'),
+            reason_before('left_at', 'hired_at'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

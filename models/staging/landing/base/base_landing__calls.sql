@@ -1,0 +1,55 @@
+with source as (
+    select * from {{ source('landing', 'calls') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('call_id') }} as call_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('agent_id') }} as agent_id,
+        {{ clean_text('team_id') }} as team_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        -- strings
+        {{ canonical_token('direction', 'call_direction') }} as direction,
+        -- numerics
+        {{ text_to_double('hold_seconds') }} as hold_seconds,
+        {{ text_to_double('wrap_up_seconds') }} as wrap_up_seconds,
+        -- timestamps
+        {{ text_to_utc('queued_at') }} as queued_at,
+        {{ text_to_utc('answered_at') }} as answered_at,
+        {{ text_to_utc('ended_at') }} as ended_at,
+        -- values as delivered
+        {%- for column in landing_columns('calls') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('call_id'),
+            reason_missing('queued_at'),
+            reason_unparseable('queued_at'),
+            reason_unparseable('answered_at'),
+            reason_unparseable('ended_at'),
+            reason_missing('direction'),
+            reason_unknown('direction'),
+            reason_unparseable('hold_seconds'),
+            reason_negative('hold_seconds'),
+            reason_unparseable('wrap_up_seconds'),
+            reason_negative('wrap_up_seconds'),
+            reason_before('answered_at', 'queued_at'),
+            reason_before('ended_at', 'queued_at'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

@@ -1,0 +1,47 @@
+with source as (
+    select * from {{ source('landing', 'chat_conversations') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('conversation_id') }} as conversation_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('assignee_id') }} as assignee_id,
+        {{ clean_text('team_id') }} as team_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        -- strings
+        {{ canonical_token('channel', 'chat_channel') }} as channel,
+        {{ normalize_token('status') }} as status,
+        -- timestamps
+        {{ text_to_utc('started_at') }} as started_at,
+        {{ text_to_utc('ended_at') }} as ended_at,
+        -- values as delivered
+        {%- for column in landing_columns('chat_conversations') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('conversation_id'),
+            reason_missing('started_at'),
+            reason_unparseable('started_at'),
+            reason_unparseable('ended_at'),
+            reason_missing('customer_id'),
+            reason_missing('channel'),
+            reason_unknown('channel'),
+            reason_before('ended_at', 'started_at'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

@@ -1,0 +1,42 @@
+with source as (
+    select * from {{ source('landing', 'chat_messages') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('message_id') }} as message_id,
+        {{ clean_text('conversation_id') }} as conversation_id,
+        {{ clean_text('author_id') }} as author_id,
+        -- strings
+        {{ canonical_token('author_role', 'role') }} as author_role,
+        {{ clean_text('body') }} as body,
+        -- timestamps
+        {{ text_to_utc('sent_at') }} as sent_at,
+        -- values as delivered
+        {%- for column in landing_columns('chat_messages') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('message_id'),
+            reason_missing('conversation_id'),
+            reason_missing('sent_at'),
+            reason_unparseable('sent_at'),
+            reason_missing('author_role'),
+            reason_unknown('author_role'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

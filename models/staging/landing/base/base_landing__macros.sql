@@ -1,0 +1,37 @@
+with source as (
+    select * from {{ source('landing', 'macros') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('macro_id') }} as macro_id,
+        -- strings
+        {{ clean_text('title') }} as title,
+        {{ canonical_token('kind', 'macro_kind') }} as kind,
+        -- booleans
+        {{ text_to_boolean('is_active') }} as is_active,
+        -- values as delivered
+        {%- for column in landing_columns('macros') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('macro_id'),
+            reason_unknown('kind'),
+            reason_unparseable('is_active'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

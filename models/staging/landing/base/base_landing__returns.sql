@@ -1,0 +1,43 @@
+with source as (
+    select * from {{ source('landing', 'returns') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('return_id') }} as return_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('order_id') }} as order_id,
+        -- strings
+        {{ clean_text('reason') }} as reason,
+        -- numerics
+        {{ try_cast(clean_text('amount'), 'decimal(18, 2)') }} as amount,
+        -- timestamps
+        {{ text_to_utc('returned_at') }} as returned_at,
+        -- values as delivered
+        {%- for column in landing_columns('returns') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('return_id'),
+            reason_missing('customer_id'),
+            reason_missing('returned_at'),
+            reason_unparseable('returned_at'),
+            reason_unparseable('amount'),
+            reason_negative('amount'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

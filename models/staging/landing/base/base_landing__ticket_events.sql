@@ -1,0 +1,67 @@
+{%- set event_type = canonical_token('event_type', 'event_type') -%}
+
+with source as (
+    select * from {{ source('landing', 'ticket_events') }}
+),
+
+cleaned as (
+    select
+        -- ids
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('actor_id') }} as actor_id,
+        {{ clean_text('macro_id') }} as macro_id,
+        -- strings
+        {{ event_type }} as event_type,
+        {{ canonical_token('actor_role', 'role') }} as actor_role,
+        -- status and priority changes carry canonical values; other changes keep trimmed text
+        case {{ event_type }}
+            when 'status_change' then {{ canonical_token('from_value', 'status') }}
+            when 'priority_change' then {{ canonical_token('from_value', 'priority') }}
+            else {{ clean_text('from_value') }}
+        end as from_value,
+        case {{ event_type }}
+            when 'status_change' then {{ canonical_token('to_value', 'status') }}
+            when 'priority_change' then {{ canonical_token('to_value', 'priority') }}
+            else {{ clean_text('to_value') }}
+        end as to_value,
+        {{ clean_text('body') }} as body,
+        -- booleans: a comment without a visibility flag is public (help desks default to public)
+        case
+            when {{ clean_text('is_public') }} is null then true
+            else {{ text_to_boolean('is_public') }}
+        end as is_public,
+        -- timestamps
+        {{ text_to_utc('created_at') }} as created_at,
+        -- values as delivered
+        {%- for column in landing_columns('ticket_events') %}
+            {{ column }} as raw_{{ column }},
+        {%- endfor %}
+        -- metadata
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from source
+),
+
+checked as (
+    select
+        *,
+        {{ quarantine_reason([
+            reason_missing('event_id'),
+            reason_missing('ticket_id'),
+            reason_missing('created_at'),
+            reason_unparseable('created_at'),
+            reason_missing('event_type'),
+            reason_unknown('event_type'),
+            reason_missing('actor_role'),
+            reason_unknown('actor_role'),
+            reason_unparseable('is_public'),
+            reason_unknown('from_value'),
+            reason_unknown('to_value'),
+        ]) }} as quarantine_reason
+    from cleaned
+)
+
+select * from checked

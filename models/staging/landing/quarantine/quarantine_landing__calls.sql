@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__calls') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'calls') }}
+)
+
+select * from quarantined

@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__chat_conversations') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'chat_conversations') }}
+)
+
+select * from quarantined

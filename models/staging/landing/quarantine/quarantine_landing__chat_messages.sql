@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__chat_messages') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'chat_messages') }}
+)
+
+select * from quarantined

@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__kb_article_views') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'kb_article_views') }}
+)
+
+select * from quarantined

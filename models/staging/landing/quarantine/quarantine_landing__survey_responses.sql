@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__survey_responses') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'survey_responses') }}
+)
+
+select * from quarantined

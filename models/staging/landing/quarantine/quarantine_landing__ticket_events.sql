@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__ticket_events') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'ticket_events') }}
+)
+
+select * from quarantined

@@ -1,0 +1,9 @@
+with base as (
+    select * from {{ ref('base_landing__tickets') }}
+),
+
+quarantined as (
+    {{ quarantined_rows('base', 'tickets') }}
+)
+
+select * from quarantined

@@ -1,0 +1,39 @@
+-- depends_on: {{ ref('quarantine_landing__calls') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__calls') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='call_id') }}
+),
+
+final as (
+    select
+        -- ids
+        call_id,
+        customer_id,
+        agent_id,
+        team_id,
+        ticket_id,
+        -- strings
+        direction,
+        -- numerics
+        hold_seconds,
+        wrap_up_seconds,
+        -- timestamps
+        queued_at,
+        answered_at,
+        ended_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

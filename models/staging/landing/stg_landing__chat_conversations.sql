@@ -1,0 +1,36 @@
+-- depends_on: {{ ref('quarantine_landing__chat_conversations') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__chat_conversations') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='conversation_id') }}
+),
+
+final as (
+    select
+        -- ids
+        conversation_id,
+        customer_id,
+        assignee_id,
+        team_id,
+        ticket_id,
+        -- strings
+        channel,
+        status,
+        -- timestamps
+        started_at,
+        ended_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

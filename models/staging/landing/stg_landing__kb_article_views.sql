@@ -1,0 +1,35 @@
+-- depends_on: {{ ref('quarantine_landing__kb_article_views') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__kb_article_views') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='view_id') }}
+),
+
+final as (
+    select
+        -- ids
+        view_id,
+        article_id,
+        customer_id,
+        session_id,
+        -- strings
+        article_title,
+        -- booleans
+        was_helpful,
+        -- timestamps
+        viewed_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- depends_on: {{ ref('quarantine_landing__survey_responses') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__survey_responses') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='response_id') }}
+),
+
+final as (
+    select
+        -- ids
+        response_id,
+        customer_id,
+        ticket_id,
+        conversation_id,
+        call_id,
+        agent_id,
+        -- strings
+        survey_type,
+        topic,
+        comment,
+        -- numerics
+        score,
+        -- timestamps
+        responded_at,
+        sent_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

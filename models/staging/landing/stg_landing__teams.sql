@@ -1,0 +1,29 @@
+-- depends_on: {{ ref('quarantine_landing__teams') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__teams') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='team_id') }}
+),
+
+final as (
+    select
+        -- ids
+        team_id,
+        schedule_id,
+        -- strings
+        team_name,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

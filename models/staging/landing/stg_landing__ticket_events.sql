@@ -1,0 +1,39 @@
+-- depends_on: {{ ref('quarantine_landing__ticket_events') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__ticket_events') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='event_id') }}
+),
+
+final as (
+    select
+        -- ids
+        event_id,
+        ticket_id,
+        actor_id,
+        macro_id,
+        -- strings
+        event_type,
+        actor_role,
+        from_value,
+        to_value,
+        body,
+        -- booleans
+        is_public,
+        -- timestamps
+        created_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final

@@ -1,0 +1,41 @@
+-- depends_on: {{ ref('quarantine_landing__tickets') }}
+-- The quarantine is recorded before the good rows are published, so that the quarantine-share
+-- gate on this model blocks everything downstream when it fails.
+with base as (
+    select * from {{ ref('base_landing__tickets') }}
+),
+
+latest_versions as (
+    {{ latest_version('base', key='ticket_id', version_column='updated_at') }}
+),
+
+final as (
+    select
+        -- ids
+        ticket_id,
+        customer_id,
+        assignee_id,
+        team_id,
+        -- strings
+        channel,
+        priority,
+        status,
+        ticket_type,
+        category,
+        tags,
+        subject,
+        created_by_role,
+        -- timestamps
+        created_at,
+        updated_at,
+        -- reconciliation: good versions delivered for this key (superseded = count - 1)
+        versions_count,
+        -- metadata of the winning version
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+    from latest_versions
+)
+
+select * from final
