@@ -40,6 +40,7 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## demo data (if the landing folder is empty) + nightly job + summary
 	$(BIN)/python -m orchestration.demo --if-empty --tickets $(DEMO_TICKETS) --seed $(DEMO_SEED) --out $(LANDING_DIR)
+	$(BIN)/dbt parse --quiet
 	$(BIN)/dagster job execute -m orchestration.definitions -j nightly_job
 	$(BIN)/python -m orchestration.summary
 

@@ -1,4 +1,4 @@
-"""The nightly job: ingest every landing entity, then `dbt build` (models, seeds, tests) to the marts."""
+"""The nightly job: ingest every landing entity, then `dbt build` (models, seeds, tests)."""
 
 from __future__ import annotations
 

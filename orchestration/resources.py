@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +37,14 @@ class WarehouseResource(dg.ConfigurableResource):
             yield self
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv's), else the one on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
 def build_resources() -> dict[str, object]:
     return {
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "warehouse": WarehouseResource(),
     }

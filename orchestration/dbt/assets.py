@@ -1,7 +1,5 @@
 """dbt as Dagster assets: one thin @dbt_assets that streams `dbt build` (models, seeds, tests)."""
 
-from __future__ import annotations
-
 import json
 import shutil
 

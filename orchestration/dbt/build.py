@@ -20,7 +20,9 @@ class FailedNode:
     message: str
 
 
-def dbt_build_args(full_refresh: bool = False, dbt_vars: Mapping[str, Any] | None = None) -> list[str]:
+def dbt_build_args(
+    full_refresh: bool = False, dbt_vars: Mapping[str, Any] | None = None
+) -> list[str]:
     """The `dbt build` command line for the nightly job."""
     args = ["build"]
     if full_refresh:
@@ -31,7 +33,7 @@ def dbt_build_args(full_refresh: bool = False, dbt_vars: Mapping[str, Any] | Non
 
 
 def failed_nodes(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[FailedNode]:
-    """Failing tests and erroring nodes from dbt's run_results.json, with what each is attached to."""
+    """Failing tests and erroring nodes in run_results.json, with the node each is attached to."""
     nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
     found: list[FailedNode] = []
     for result in run_results.get("results", []):
@@ -42,7 +44,9 @@ def failed_nodes(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) ->
         node = nodes.get(unique_id, {})
         attached = node.get("attached_node") or ""
         if not attached and node.get("resource_type") == "unit_test":
-            attached = "model." + str(node.get("package_name", "")) + "." + str(node.get("model", ""))
+            attached = (
+                "model." + str(node.get("package_name", "")) + "." + str(node.get("model", ""))
+            )
         if not attached:
             depends = node.get("depends_on", {}).get("nodes", [])
             attached = depends[0] if depends and node.get("resource_type") == "test" else unique_id
@@ -66,7 +70,9 @@ def describe_failures(failures: Iterable[FailedNode]) -> str:
         if f.resource_type in ("test", "unit_test"):
             rows = "" if f.failures is None else f", {f.failures} failing row(s)"
             lines.append(
-                f"check '{f.name}' on asset '{f.attached_to}' failed{rows}: {f.message}".rstrip(": ")
+                f"check '{f.name}' on asset '{f.attached_to}' failed{rows}: {f.message}".rstrip(
+                    ": "
+                )
             )
         else:
             lines.append(f"{f.resource_type} '{f.name}' errored: {f.message}")

@@ -5,8 +5,6 @@ entities, and closes the connection before dbt runs. Asset keys equal the dbt so
 (`landing/<entity>`), so every staging model depends on its raw table.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg
@@ -60,7 +58,8 @@ def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
         dg.AssetSpec(
             key=raw_asset_key(name),
             group_name="raw",
-            description=f"raw.{name}: every delivered row and column, as text. {entity.description}",
+            description=f"raw.{name}: every delivered row and column, as text. "
+            + entity.description,
             kinds={"duckdb", "python"},
             skippable=True,
         )

@@ -4,6 +4,27 @@ events as (
     select * from {{ ref('int_ticket_events_classified') }}
 ),
 
+assignments_sequenced as (
+    select
+        ticket_id,
+        to_value,
+        lag(to_value) over (
+            partition by ticket_id order by created_at, event_id
+        ) as previous_to_value
+    from events
+    where is_assignment
+),
+
+assignee_changes as (
+    -- A change of assignee: an assignment to someone else than the previous assignment named.
+    select
+        ticket_id,
+        count(*) as assignee_changes_count
+    from assignments_sequenced
+    where previous_to_value is not null and to_value != previous_to_value
+    group by 1
+),
+
 aggregated as (
     select
         ticket_id,
@@ -18,6 +39,15 @@ aggregated as (
         count(*) as events_count
     from events
     group by 1
+),
+
+joined as (
+    select
+        aggregated.*,
+        coalesce(assignee_changes.assignee_changes_count, 0) as assignee_changes_count
+    from aggregated
+    left join assignee_changes
+        on aggregated.ticket_id = assignee_changes.ticket_id
 )
 
-select * from aggregated
+select * from joined

@@ -43,7 +43,8 @@ inferred as (
     from referenced_ids
     left join agents
         on referenced_ids.agent_id = agents.agent_id
-    where referenced_ids.agent_id is not null
+    where
+        referenced_ids.agent_id is not null
         and agents.agent_id is null
 ),
 
@@ -53,7 +54,7 @@ unioned as (
         agent_name,
         email,
         team_id,
-        role,
+        role as agent_role,  -- noqa: RF04
         timezone,
         hired_at,
         left_at,
@@ -67,7 +68,7 @@ unioned as (
         cast(null as varchar) as agent_name,
         cast(null as varchar) as email,
         cast(null as varchar) as team_id,
-        cast(null as varchar) as role,
+        cast(null as varchar) as agent_role,
         cast(null as varchar) as timezone,
         cast(null as timestamp) as hired_at,
         cast(null as timestamp) as left_at,

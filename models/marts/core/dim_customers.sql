@@ -41,7 +41,8 @@ inferred as (
     from referenced_ids
     left join customers
         on referenced_ids.customer_id = customers.customer_id
-    where referenced_ids.customer_id is not null
+    where
+        referenced_ids.customer_id is not null
         and customers.customer_id is null
 ),
 

@@ -35,7 +35,8 @@ inferred as (
     from referenced_ids
     left join teams
         on referenced_ids.team_id = teams.team_id
-    where referenced_ids.team_id is not null
+    where
+        referenced_ids.team_id is not null
         and teams.team_id is null
 ),
 

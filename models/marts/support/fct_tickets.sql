@@ -4,8 +4,16 @@ tickets as (
     select * from {{ ref('stg_landing__tickets') }}
 ),
 
-ticket_activity as (
-    select * from {{ ref('int_ticket_events_aggregated_to_tickets') }}
+milestones as (
+    select * from {{ ref('int_ticket_milestones_measured') }}
+),
+
+status_times as (
+    select * from {{ ref('int_ticket_status_periods_aggregated_to_tickets') }}
+),
+
+sla_targets as (
+    select * from {{ ref('int_ticket_sla_targets_evaluated') }}
 ),
 
 customers as (
@@ -18,6 +26,23 @@ agents as (
 
 teams as (
     select * from {{ ref('dim_teams') }}
+),
+
+sla_flags as (
+    -- Per metric: breached if any target of that metric breached; NULL while all are undecided.
+    select
+        ticket_id,
+        {%- for metric in ['first_response', 'next_response', 'resolution'] %}
+            max(
+                case
+                    when sla_metric = '{{ metric }}'
+                        then case when is_breached then 1 when not is_breached then 0 end
+                end
+            ) = 1 as is_{{ metric }}_sla_breached,
+        {%- endfor %}
+        count(*) as sla_targets_count
+    from sla_targets
+    group by 1
 ),
 
 joined as (
@@ -34,54 +59,62 @@ joined as (
         tickets.tags,
         tickets.subject,
         tickets.created_by_role,
+        milestones.schedule_id,
+        milestones.is_solved,
+        milestones.is_solved_at_estimated,
+        tickets.created_at,
+        tickets.updated_at,
+        milestones.first_response_at,
+        milestones.first_solved_at,
+        milestones.last_solved_at,
+        milestones.first_response_minutes,
+        milestones.first_response_business_minutes,
+        milestones.first_resolution_minutes,
+        milestones.first_resolution_business_minutes,
+        milestones.full_resolution_minutes,
+        milestones.full_resolution_business_minutes,
+        milestones.reopens_count,
+        milestones.agent_replies_count,
+        milestones.customer_comments_count,
+        milestones.internal_notes_count,
+        milestones.assignee_changes_count,
+        milestones.customer_turns_count,
+        milestones.unanswered_turns_count,
+        milestones.events_count,
+        status_times.requester_wait_minutes,
+        status_times.requester_wait_business_minutes,
+        status_times.agent_wait_minutes,
+        status_times.agent_wait_business_minutes,
+        status_times.on_hold_minutes,
+        status_times.on_hold_business_minutes,
+        status_times.agent_work_minutes,
+        status_times.agent_work_business_minutes,
+        sla_flags.is_first_response_sla_breached,
+        sla_flags.is_next_response_sla_breached,
+        sla_flags.is_resolution_sla_breached,
         coalesce(customers.segment, 'unknown') as customer_segment,
-        coalesce(
-            teams.effective_schedule_id, '{{ var("default_schedule_id") }}'
-        ) as schedule_id,
         coalesce(not customers.is_inferred, false) as has_known_customer,
         coalesce(not agents.is_inferred, tickets.assignee_id is null) as has_known_assignee,
         coalesce(not teams.is_inferred, tickets.team_id is null) as has_known_team,
-        tickets.status in ('solved', 'closed') as is_solved,
-        tickets.created_at,
-        tickets.updated_at,
-        ticket_activity.first_response_at,
-        coalesce(
-            ticket_activity.first_solved_at,
-            case when tickets.status in ('solved', 'closed') then tickets.updated_at end
-        ) as first_solved_at,
-        coalesce(
-            ticket_activity.last_solved_at,
-            case when tickets.status in ('solved', 'closed') then tickets.updated_at end
-        ) as last_solved_at,
-        coalesce(
-            ticket_activity.last_solved_at is null and tickets.status in ('solved', 'closed'),
-            false
-        ) as is_solved_at_estimated,
-        coalesce(ticket_activity.agent_replies_count, 0) as agent_replies_count,
-        coalesce(ticket_activity.customer_comments_count, 0) as customer_comments_count,
-        coalesce(ticket_activity.internal_notes_count, 0) as internal_notes_count,
-        coalesce(ticket_activity.reopens_count, 0) as reopens_count,
-        coalesce(ticket_activity.events_count, 0) as events_count
+        milestones.is_solved
+        and milestones.agent_replies_count = 1
+        and milestones.reopens_count = 0 as is_one_touch_resolution,
+        milestones.is_solved
+        and milestones.agent_replies_count = 2
+        and milestones.reopens_count = 0 as is_two_touch_resolution
     from tickets
-    left join ticket_activity
-        on tickets.ticket_id = ticket_activity.ticket_id
+    inner join milestones
+        on tickets.ticket_id = milestones.ticket_id
+    left join status_times
+        on tickets.ticket_id = status_times.ticket_id
+    left join sla_flags
+        on tickets.ticket_id = sla_flags.ticket_id
     left join customers
         on tickets.customer_id = customers.customer_id
     left join agents
         on tickets.assignee_id = agents.agent_id
     left join teams
         on tickets.team_id = teams.team_id
-),
-
-durations as (
-    select
-        *,
-        {{ minutes_between('created_at', 'first_response_at') }} as first_response_minutes,
-        {{ minutes_between('created_at', 'first_solved_at') }} as first_resolution_minutes,
-        case
-            when is_solved then {{ minutes_between('created_at', 'last_solved_at') }}
-        end as full_resolution_minutes
-    from joined
 )
 
-select * from durations
+select * from joined

@@ -1,0 +1,112 @@
+with
+
+tickets as (
+    select * from {{ ref('int_tickets_joined_to_schedules') }}
+),
+
+activity as (
+    select * from {{ ref('int_ticket_events_aggregated_to_tickets') }}
+),
+
+turns as (
+    select * from {{ ref('int_ticket_reply_turns_paired') }}
+),
+
+turn_counts as (
+    select
+        ticket_id,
+        count(*) as customer_turns_count,
+        count(case when not is_answered then 1 end) as unanswered_turns_count
+    from turns
+    group by 1
+),
+
+milestones as (
+    select
+        tickets.ticket_id,
+        tickets.schedule_id,
+        tickets.is_solved,
+        tickets.created_at,
+        activity.first_response_at,
+        coalesce(
+            activity.first_solved_at, case when tickets.is_solved then tickets.updated_at end
+        ) as first_solved_at,
+        coalesce(
+            activity.last_solved_at, case when tickets.is_solved then tickets.updated_at end
+        ) as last_solved_at,
+        coalesce(activity.last_solved_at is null and tickets.is_solved, false)
+            as is_solved_at_estimated,
+        coalesce(activity.agent_replies_count, 0) as agent_replies_count,
+        coalesce(activity.customer_comments_count, 0) as customer_comments_count,
+        coalesce(activity.internal_notes_count, 0) as internal_notes_count,
+        coalesce(activity.reopens_count, 0) as reopens_count,
+        coalesce(activity.assignee_changes_count, 0) as assignee_changes_count,
+        coalesce(activity.events_count, 0) as events_count,
+        coalesce(turn_counts.customer_turns_count, 0) as customer_turns_count,
+        case
+            when not tickets.is_solved then coalesce(turn_counts.unanswered_turns_count, 0)
+            else 0
+        end as unanswered_turns_count
+    from tickets
+    left join activity
+        on tickets.ticket_id = activity.ticket_id
+    left join turn_counts
+        on tickets.ticket_id = turn_counts.ticket_id
+),
+
+created_clock as (
+    {{ business_clock('milestones', 'schedule_id', 'created_at', 'created_clock_seconds') }}
+),
+
+response_clock as (
+    {{ business_clock(
+        'created_clock', 'schedule_id', 'first_response_at', 'response_clock_seconds'
+    ) }}
+),
+
+first_solved_clock as (
+    {{ business_clock(
+        'response_clock', 'schedule_id', 'first_solved_at', 'first_solved_clock_seconds'
+    ) }}
+),
+
+last_solved_clock as (
+    {{ business_clock(
+        'first_solved_clock', 'schedule_id', 'last_solved_at', 'last_solved_clock_seconds'
+    ) }}
+),
+
+measured as (
+    select
+        ticket_id,
+        schedule_id,
+        is_solved,
+        is_solved_at_estimated,
+        agent_replies_count,
+        customer_comments_count,
+        internal_notes_count,
+        reopens_count,
+        assignee_changes_count,
+        events_count,
+        customer_turns_count,
+        unanswered_turns_count,
+        created_at,
+        first_response_at,
+        first_solved_at,
+        last_solved_at,
+        {{ minutes_between('created_at', 'first_response_at') }} as first_response_minutes,
+        (response_clock_seconds - created_clock_seconds) / 60.0
+            as first_response_business_minutes,
+        {{ minutes_between('created_at', 'first_solved_at') }} as first_resolution_minutes,
+        (first_solved_clock_seconds - created_clock_seconds) / 60.0
+            as first_resolution_business_minutes,
+        case
+            when is_solved then {{ minutes_between('created_at', 'last_solved_at') }}
+        end as full_resolution_minutes,
+        case
+            when is_solved then (last_solved_clock_seconds - created_clock_seconds) / 60.0
+        end as full_resolution_business_minutes
+    from last_solved_clock
+)
+
+select * from measured

@@ -1,0 +1,25 @@
+with
+
+turns as (
+    select * from {{ ref('int_ticket_reply_turns_paired') }}
+),
+
+answered as (
+    select
+        {{ dbt.concat(['ticket_id', "':'", 'cast(turn_number as ' ~ dbt.type_string() ~ ')']) }}
+            as reply_id,
+        ticket_id,
+        turn_number,
+        agent_id,
+        reply_event_id,
+        turn_event_id,
+        schedule_id,
+        turn_started_at,
+        replied_at,
+        reply_minutes,
+        reply_business_minutes
+    from turns
+    where is_answered
+)
+
+select * from answered

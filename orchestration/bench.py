@@ -1,0 +1,221 @@
+"""Benchmark the pipeline on generated data: wall time and peak memory of each step.
+
+Usage: python -m orchestration.bench --tickets 100000 [--keep DIR]
+
+Steps: demo generator; ingest into a fresh warehouse; `dbt build` (models, seeds, every test);
+the ticket-metric models alone (dbt run); the whole nightly Dagster job on a fresh warehouse.
+Peak memory is the highest resident set size of this process plus its children, sampled every
+50 ms. Results are printed and written as Markdown to bench-results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from tqdm import tqdm
+
+from orchestration.settings import REPO_ROOT
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+TICKET_METRIC_MODELS = "int_ticket_events_classified+ int_ticket_events_aggregated_to_tickets+"
+
+
+@dataclass
+class StepResult:
+    step: str
+    seconds: float
+    peak_mb: float
+    note: str = ""
+
+
+class PeakMemory:
+    """Samples RSS of this process and all its descendants in a background thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                total += proc.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(step: str, fn: Callable[[], str | None]) -> StepResult:
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        note = fn() or ""
+        seconds = time.perf_counter() - start
+    return StepResult(step, seconds, memory.peak / 2**20, note)
+
+
+@contextmanager
+def bench_env(root: Path) -> Iterator[dict[str, str]]:
+    env = {
+        "LANDING_DIR": str(root / "landing"),
+        "WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "DAGSTER_HOME": str(root / "dagster"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    (root / "dagster").mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield env
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def dbt(*args: str) -> None:
+    subprocess.run(
+        [DBT, *args, "--project-dir", str(REPO_ROOT), "--profiles-dir", str(REPO_ROOT), "--quiet"],
+        check=True,
+        cwd=REPO_ROOT,
+    )
+
+
+def fresh_warehouse(root: Path) -> None:
+    for suffix in ("", ".wal"):
+        Path(str(root / "warehouse.duckdb") + suffix).unlink(missing_ok=True)
+
+
+def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
+    import duckdb
+
+    from orchestration.demo import generate
+    from orchestration.ingest.loader import load_landing
+
+    root = keep or Path(tempfile.mkdtemp(prefix="bench-"))
+    results: list[StepResult] = []
+    with bench_env(root):
+        steps = tqdm(total=5, desc=f"benchmark {tickets:,} tickets", unit="step")
+
+        def gen() -> str:
+            shutil.rmtree(root / "landing", ignore_errors=True)
+            rows = generate(
+                out_dir=root / "landing",
+                tickets=tickets,
+                seed=seed,
+                fmt="csv",
+                end_date="2026-10-31",
+                days=730,
+                files_per_entity=1,
+            )
+            return f"{sum(rows.values()):,} rows in all"
+
+        results.append(measure("demo generator", gen))
+        steps.update()
+
+        def ingest() -> str:
+            fresh_warehouse(root)
+            con = duckdb.connect(str(root / "warehouse.duckdb"))
+            try:
+                loaded = load_landing(con, root / "landing")
+            finally:
+                con.close()
+            return f"{sum(r.rows_loaded for r in loaded.values()):,} raw rows"
+
+        results.append(measure("ingest (all entities)", ingest))
+        steps.update()
+        results.append(measure("dbt build (models + tests)", lambda: dbt("build")))
+        steps.update()
+        results.append(
+            measure(
+                "ticket-metric models (dbt run)",
+                lambda: dbt("run", "--select", TICKET_METRIC_MODELS),
+            )
+        )
+        steps.update()
+
+        def whole_job() -> str:
+            import dagster as dg
+
+            from orchestration.definitions import defs
+
+            fresh_warehouse(root)
+            result = defs.resolve_job_def("nightly_job").execute_in_process(
+                instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+            )
+            return "succeeded" if result.success else "FAILED"
+
+        results.append(measure("whole nightly job (Dagster)", whole_job))
+        steps.update()
+        steps.close()
+    if keep is None:
+        shutil.rmtree(root, ignore_errors=True)
+    return results
+
+
+def to_markdown(tickets: int, results: list[StepResult]) -> str:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, "
+    machine += (
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM, Python {platform.python_version()}"
+    )
+    lines = [
+        f"### {tickets:,} tickets ({machine})",
+        "",
+        "| step | wall time (s) | peak memory (MB) | note |",
+        "|---|---:|---:|---|",
+    ]
+    lines += [f"| {r.step} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.note} |" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.bench",
+        description="Benchmark the demo generator, ingest, dbt build, the ticket-metric models and"
+        " the whole nightly job on generated data; prints wall time and peak memory per step.",
+    )
+    parser.add_argument("--tickets", type=int, default=100_000, help="tickets to generate")
+    parser.add_argument("--seed", type=int, default=7, help="generator seed")
+    parser.add_argument("--keep", type=Path, default=None, help="work in DIR and keep it")
+    args = parser.parse_args(argv)
+    results = run(args.tickets, args.seed, args.keep)
+    table = to_markdown(args.tickets, results)
+    out = REPO_ROOT / "bench-results" / f"bench-{args.tickets}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(table)
+    print(table)
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

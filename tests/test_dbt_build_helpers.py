@@ -1,0 +1,74 @@
+"""Unit tests for the pure helpers around the dbt step."""
+
+from __future__ import annotations
+
+from orchestration.dbt.build import FailedNode, dbt_build_args, describe_failures, failed_nodes
+from orchestration.dbt.translator import group_for_node
+
+MANIFEST = {
+    "nodes": {
+        "test.support_warehouse.quarantine_within_limit_stg_tickets.abc": {
+            "name": "quarantine_within_limit_stg_tickets",
+            "resource_type": "test",
+            "attached_node": "model.support_warehouse.stg_landing__tickets",
+            "depends_on": {"nodes": ["model.support_warehouse.stg_landing__tickets"]},
+        },
+        "model.support_warehouse.fct_tickets": {"name": "fct_tickets", "resource_type": "model"},
+    },
+    "unit_tests": {
+        "unit_test.support_warehouse.fct_tickets.ut_x": {
+            "name": "ut_x",
+            "resource_type": "unit_test",
+            "package_name": "support_warehouse",
+            "model": "fct_tickets",
+        }
+    },
+}
+
+
+def test_build_args_default_and_options() -> None:
+    assert dbt_build_args() == ["build"]
+    args = dbt_build_args(full_refresh=True, dbt_vars={"as_of": "2024-01-01 00:00:00"})
+    assert args[:2] == ["build", "--full-refresh"]
+    assert args[2] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[3]
+
+
+def test_failed_nodes_names_check_asset_and_rows() -> None:
+    run_results = {
+        "results": [
+            {
+                "unique_id": "test.support_warehouse.quarantine_within_limit_stg_tickets.abc",
+                "status": "fail",
+                "failures": 3,
+                "message": "Got 3 results, configured to fail if != 0",
+            },
+            {"unique_id": "model.support_warehouse.fct_tickets", "status": "success"},
+            {
+                "unique_id": "unit_test.support_warehouse.fct_tickets.ut_x",
+                "status": "fail",
+                "failures": None,
+                "message": "actual differs from expected",
+            },
+        ]
+    }
+    found = failed_nodes(run_results, MANIFEST)
+    assert [f.name for f in found] == ["quarantine_within_limit_stg_tickets", "ut_x"]
+    assert found[0].attached_to == "stg_landing__tickets" and found[0].failures == 3
+    assert found[1].attached_to == "fct_tickets"
+    message = describe_failures(found)
+    assert "check 'quarantine_within_limit_stg_tickets' on asset 'stg_landing__tickets'" in message
+    assert "3 failing row(s)" in message
+    assert "downstream assets were not rebuilt" in message
+
+
+def test_describe_errors_and_empty() -> None:
+    error = FailedNode("fct_tickets", "model", "error", "fct_tickets", None, "Binder Error: x")
+    assert "model 'fct_tickets' errored: Binder Error: x" in describe_failures([error])
+    assert "no failing node" in describe_failures([])
+
+
+def test_group_for_node_follows_layer_folder() -> None:
+    assert group_for_node({"resource_type": "seed", "fqn": ["p", "holidays"]}) == "reference"
+    model = {"resource_type": "model", "fqn": ["p", "marts", "support", "fct_tickets"]}
+    assert group_for_node(model) == "marts"
+    assert group_for_node({"resource_type": "source", "fqn": ["p", "landing", "t"]}) is None

@@ -1,0 +1,163 @@
+"""The nightly job end to end on generated data, and the gate that stops bad data."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.demo import generate
+
+pytestmark = pytest.mark.slow
+
+END_DATE = "2026-06-30"
+AS_OF = "2026-07-01 00:00:00"
+RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": AS_OF}}}}
+
+
+def run_nightly_job() -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("nightly_job")
+    return job.execute_in_process(
+        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def table_digest(warehouse: Path, table: str, order_by: str) -> str:
+    rows = query(warehouse, f"select * from {table} order by {order_by}")
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def landing_rows(landing: Path, entity: str) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for file in sorted((landing / entity).glob("*.csv")):
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            rows += list(csv.DictReader(handle))
+    return rows
+
+
+def materialized_keys(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {
+        event.asset_key.to_user_string()
+        for event in result.get_asset_materialization_events()
+        if event.asset_key is not None
+    }
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(pipeline_env: dict[str, Path], dbt_manifest: Path) -> dict[str, Path]:
+    generate(
+        out_dir=pipeline_env["landing"],
+        tickets=1500,
+        seed=11,
+        fmt="csv",
+        end_date=END_DATE,
+        days=400,
+        files_per_entity=2,
+    )
+    result = run_nightly_job()
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return pipeline_env
+
+
+def test_marts_reconcile_with_landing_data(built_warehouse: dict[str, Path]) -> None:
+    warehouse, landing = built_warehouse["warehouse"], built_warehouse["landing"]
+    tickets = landing_rows(landing, "tickets")
+    ticket_ids = {row["ticket_id"] for row in tickets}
+    assert query(warehouse, "select count(*) from marts.fct_tickets")[0][0] == len(ticket_ids)
+    assert query(warehouse, "select sum(new_tickets) from marts.kpi_support_daily")[0][0] == len(
+        ticket_ids
+    )
+    solved_now = {
+        r["ticket_id"] for r in tickets if r["status"].strip().lower() in ("solved", "closed")
+    }
+    assert query(warehouse, "select sum(solved_tickets) from marts.kpi_support_daily")[0][0] == len(
+        solved_now
+    )
+    events = landing_rows(landing, "ticket_events")
+    assert query(warehouse, "select count(*) from raw.ticket_events")[0][0] == len(events)
+    customers = {row["customer_id"] for row in landing_rows(landing, "customers")}
+    unknown = {row["customer_id"] for row in tickets} - customers
+    known_false = query(
+        warehouse,
+        "select count(distinct customer_id) from marts.fct_tickets where not has_known_customer",
+    )[0][0]
+    assert known_false == len(unknown)
+
+
+def test_first_response_matches_an_independent_computation(
+    built_warehouse: dict[str, Path],
+) -> None:
+    """First public agent reply per ticket, recomputed in Python from the landing files."""
+    landing, warehouse = built_warehouse["landing"], built_warehouse["warehouse"]
+    created_by = {r["ticket_id"]: r["created_by_role"] for r in landing_rows(landing, "tickets")}
+    by_ticket: dict[str, list[dict[str, str]]] = {}
+    for event in landing_rows(landing, "ticket_events"):
+        if event["event_type"] == "comment" and event["is_public"].lower() in ("true", "1", "yes"):
+            by_ticket.setdefault(event["ticket_id"], []).append(event)
+    expected: dict[str, str] = {}
+    for ticket_id, comments in by_ticket.items():
+        comments.sort(key=lambda e: (e["created_at"], e["event_id"]))
+        replies = [c for c in comments if c["actor_role"] == "agent"]
+        if created_by.get(ticket_id) == "agent" and comments[0]["actor_role"] == "agent":
+            replies = replies[1:]
+        if replies and ticket_id in created_by:
+            expected[ticket_id] = replies[0]["created_at"].replace("T", " ").rstrip("Z")
+    actual = dict(
+        query(
+            warehouse,
+            "select ticket_id, strftime(first_response_at, '%Y-%m-%d %H:%M:%S')"
+            " from marts.fct_tickets where first_response_at is not null",
+        )
+    )
+    assert len(expected) > 100
+    assert actual == {k: v[:19] for k, v in expected.items()}
+
+
+def test_rerun_without_new_files_changes_nothing(built_warehouse: dict[str, Path]) -> None:
+    warehouse = built_warehouse["warehouse"]
+    before = table_digest(warehouse, "raw.tickets", "_file_id, _source_row")
+    marts_before = table_digest(warehouse, "marts.fct_tickets", "ticket_id")
+    result = run_nightly_job()
+    assert result.success
+    assert table_digest(warehouse, "raw.tickets", "_file_id, _source_row") == before
+    assert table_digest(warehouse, "marts.fct_tickets", "ticket_id") == marts_before
+
+
+def test_gate_stops_bad_data_before_the_marts(built_warehouse: dict[str, Path]) -> None:
+    warehouse, landing = built_warehouse["warehouse"], built_warehouse["landing"]
+    marts_before = table_digest(warehouse, "marts.fct_tickets", "ticket_id")
+    bad = landing / "tickets" / "zz_bad_export.csv"
+    with bad.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ticket_id", "created_at", "customer_id", "channel", "status"])
+        for i in range(200):
+            writer.writerow([f"bad-{i}", "2026-06-01T10:00:00Z", "c-1", "email", "archived"])
+    result = run_nightly_job()
+    assert not result.success
+    failure = "\n".join(
+        str(event.event_specific_data.error.message)
+        for event in result.all_events
+        if event.is_step_failure
+    )
+    assert "quarantine_within_limit" in failure and "stg_landing__tickets" in failure
+    assert "failing row" in failure
+    built = materialized_keys(result)
+    assert "landing/tickets" in built
+    assert not any(
+        key.endswith("fct_tickets") or key.endswith("kpi_support_daily") for key in built
+    )
+    assert table_digest(warehouse, "marts.fct_tickets", "ticket_id") == marts_before
