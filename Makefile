@@ -54,12 +54,14 @@ lint: $(STAMP) ## ruff + sqlfluff (dbt templater)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/dbt parse --quiet
-	$(BIN)/sqlfluff lint models data-tests
+	@mkdir -p target
+	WAREHOUSE_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models data-tests
 
 fmt: $(STAMP) ## auto-format Python and SQL
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
-	$(BIN)/sqlfluff fix models data-tests
+	@mkdir -p target
+	WAREHOUSE_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff fix models data-tests
 
 pytest: $(STAMP)
 	$(BIN)/pytest
