@@ -214,3 +214,15 @@
     from {{ relation }}
     where quarantine_reason is not null
 {%- endmacro %}
+
+{#- The tail of every base model: each contract column as delivered (`raw_<column>`, kept for the
+    quarantine) and the four load-metadata columns. -#}
+{% macro landing_passthrough_columns(entity) -%}
+    {%- for column in landing_columns(entity) %}
+        {{ column }} as raw_{{ column }},
+    {%- endfor %}
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id
+{%- endmacro %}

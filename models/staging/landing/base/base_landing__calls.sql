@@ -19,15 +19,8 @@ cleaned as (
         {{ text_to_utc('queued_at') }} as queued_at,
         {{ text_to_utc('answered_at') }} as answered_at,
         {{ text_to_utc('ended_at') }} as ended_at,
-        -- values as delivered
-        {%- for column in landing_columns('calls') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('calls') }}
     from source
 ),
 

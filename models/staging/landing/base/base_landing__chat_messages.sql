@@ -13,15 +13,8 @@ cleaned as (
         {{ clean_text('body') }} as body,
         -- timestamps
         {{ text_to_utc('sent_at') }} as sent_at,
-        -- values as delivered
-        {%- for column in landing_columns('chat_messages') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('chat_messages') }}
     from source
 ),
 

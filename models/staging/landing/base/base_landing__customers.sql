@@ -15,15 +15,8 @@ cleaned as (
         {{ clean_text('timezone') }} as timezone,
         -- timestamps
         {{ text_to_utc('created_at') }} as created_at,
-        -- values as delivered
-        {%- for column in landing_columns('customers') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('customers') }}
     from source
 ),
 

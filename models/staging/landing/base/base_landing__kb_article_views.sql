@@ -15,15 +15,8 @@ cleaned as (
         {{ text_to_boolean('was_helpful') }} as was_helpful,
         -- timestamps
         {{ text_to_utc('viewed_at') }} as viewed_at,
-        -- values as delivered
-        {%- for column in landing_columns('kb_article_views') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('kb_article_views') }}
     from source
 ),
 

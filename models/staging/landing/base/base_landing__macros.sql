@@ -11,15 +11,8 @@ cleaned as (
         {{ canonical_token('kind', 'macro_kind') }} as kind,
         -- booleans
         {{ text_to_boolean('is_active') }} as is_active,
-        -- values as delivered
-        {%- for column in landing_columns('macros') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('macros') }}
     from source
 ),
 

@@ -14,15 +14,8 @@ cleaned as (
         {{ try_cast(clean_text('amount'), 'decimal(18, 2)') }} as amount,
         -- timestamps
         {{ text_to_utc('returned_at') }} as returned_at,
-        -- values as delivered
-        {%- for column in landing_columns('returns') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('returns') }}
     from source
 ),
 

@@ -15,15 +15,8 @@ cleaned as (
         -- timestamps
         {{ text_to_utc('started_at') }} as started_at,
         {{ text_to_utc('cancelled_at') }} as cancelled_at,
-        -- values as delivered
-        {%- for column in landing_columns('subscriptions') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('subscriptions') }}
     from source
 ),
 

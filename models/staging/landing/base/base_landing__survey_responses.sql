@@ -20,15 +20,8 @@ cleaned as (
         -- timestamps
         {{ text_to_utc('responded_at') }} as responded_at,
         {{ text_to_utc('sent_at') }} as sent_at,
-        -- values as delivered
-        {%- for column in landing_columns('survey_responses') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('survey_responses') }}
     from source
 ),
 

@@ -9,15 +9,8 @@ cleaned as (
         {{ clean_text('schedule_id') }} as schedule_id,
         -- strings
         {{ clean_text('name') }} as team_name,
-        -- values as delivered
-        {%- for column in landing_columns('teams') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('teams') }}
     from source
 ),
 

@@ -33,15 +33,8 @@ cleaned as (
         end as is_public,
         -- timestamps
         {{ text_to_utc('created_at') }} as created_at,
-        -- values as delivered
-        {%- for column in landing_columns('ticket_events') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('ticket_events') }}
     from source
 ),
 

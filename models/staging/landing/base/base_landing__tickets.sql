@@ -21,15 +21,8 @@ cleaned as (
         -- timestamps
         {{ text_to_utc('created_at') }} as created_at,
         {{ text_to_utc('updated_at') }} as updated_at,
-        -- values as delivered
-        {%- for column in landing_columns('tickets') %}
-            {{ column }} as raw_{{ column }},
-        {%- endfor %}
-        -- metadata
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id
+        -- values as delivered (raw_<column>) and load metadata
+        {{ landing_passthrough_columns('tickets') }}
     from source
 ),
 
