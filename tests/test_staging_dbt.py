@@ -81,6 +81,7 @@ def build_staging(tmp_path: Path, warehouse: Path, max_pct: float = 1) -> str:
         "build",
         "--select",
         "staging",
+        "business_hours",  # the seed the teams' known_schedule_id check reads
         "--indirect-selection",
         "cautious",
         "--vars",
@@ -102,7 +103,7 @@ def test_empty_raw_schema_builds(tmp_path: Path) -> None:
     build_staging(tmp_path, warehouse)
     for name in ENTITIES:
         assert query(warehouse, f"select count(*) from staging.stg_landing__{name}") == [(0,)]
-        assert query(warehouse, f"select count(*) from staging.quarantine_landing__{name}") == [
+        assert query(warehouse, f"select count(*) from quarantine.quarantine_landing__{name}") == [
             (0,)
         ]
 
@@ -267,7 +268,7 @@ def test_staging_normalises_quarantines_and_dedups(tmp_path: Path) -> None:
     quarantine = query(
         warehouse,
         "select raw_ticket_id, quarantine_reason, _source_file, _source_row "
-        "from staging.quarantine_landing__tickets order by _file_id, _source_row",
+        "from quarantine.quarantine_landing__tickets order by _file_id, _source_row",
     )
     assert quarantine == [
         ("T2", "unparseable created_at '31/02/2024'", "tickets/export_1.csv", 2),
@@ -284,7 +285,7 @@ def test_staging_normalises_quarantines_and_dedups(tmp_path: Path) -> None:
 
     assert query(
         warehouse,
-        "select quarantine_reason from staging.quarantine_landing__survey_responses",
+        "select quarantine_reason from quarantine.quarantine_landing__survey_responses",
     ) == [("score 11 out of range 0-10 for nps",)]
     assert query(
         warehouse, "select response_id, score from staging.stg_landing__survey_responses"
@@ -300,9 +301,9 @@ def test_staging_normalises_quarantines_and_dedups(tmp_path: Path) -> None:
         ("E2", "status_change", "agent", False, "open", "on_hold"),
     ]
     assert query(
-        warehouse, "select quarantine_reason from staging.quarantine_landing__ticket_events"
+        warehouse, "select quarantine_reason from quarantine.quarantine_landing__ticket_events"
     ) == [("unknown to_value 'archived'",)]
-    assert query(warehouse, "select quarantine_reason from staging.quarantine_landing__calls") == [
+    assert query(warehouse, "select quarantine_reason from quarantine.quarantine_landing__calls") == [
         ("negative hold_seconds; answered_at before queued_at",)
     ]
 
