@@ -1,0 +1,113 @@
+with
+
+tickets as (
+    select * from {{ ref('stg_landing__tickets') }}
+),
+
+milestones as (
+    select * from {{ ref('int_ticket_milestones_measured') }}
+),
+
+status_times as (
+    select * from {{ ref('int_ticket_status_periods_aggregated_to_tickets') }}
+),
+
+chats as (
+    select * from {{ ref('int_chat_conversations_measured') }}
+),
+
+calls as (
+    select * from {{ ref('stg_landing__calls') }}
+),
+
+ticket_contacts as (
+    select
+        'ticket:' || tickets.ticket_id as contact_id,
+        'ticket' as source,  -- noqa: RF04
+        tickets.ticket_id as source_id,
+        tickets.channel,
+        tickets.customer_id,
+        tickets.assignee_id as agent_id,
+        tickets.team_id,
+        tickets.ticket_id,
+        tickets.created_at as started_at,
+        milestones.first_response_at,
+        milestones.first_response_minutes * 60.0 as first_response_seconds,
+        milestones.first_response_business_minutes,
+        status_times.agent_work_minutes * 60.0 as handle_seconds,
+        milestones.agent_replies_count as replies_count,
+        cast(null as boolean) as is_abandoned,
+        milestones.is_solved,
+        -- As fct_tickets.is_one_touch_resolution.
+        milestones.is_solved
+        and milestones.agent_replies_count = 1
+        and milestones.reopens_count = 0 as is_one_touch_resolution
+    from tickets
+    inner join milestones
+        on tickets.ticket_id = milestones.ticket_id
+    left join status_times
+        on tickets.ticket_id = status_times.ticket_id
+),
+
+chat_contacts as (
+    select
+        'chat:' || conversation_id as contact_id,
+        'chat' as source,  -- noqa: RF04
+        conversation_id as source_id,
+        channel,
+        customer_id,
+        agent_id,
+        team_id,
+        ticket_id,
+        started_at,
+        first_response_at,
+        cast(first_response_seconds as double) as first_response_seconds,
+        cast(null as double) as first_response_business_minutes,
+        cast(handle_seconds as double) as handle_seconds,
+        agent_messages_count as replies_count,
+        cast(null as boolean) as is_abandoned,
+        cast(null as boolean) as is_solved,
+        cast(null as boolean) as is_one_touch_resolution
+    from chats
+),
+
+call_contacts as (
+    select
+        'call:' || call_id as contact_id,
+        'call' as source,  -- noqa: RF04
+        call_id as source_id,
+        'phone' as channel,
+        customer_id,
+        agent_id,
+        team_id,
+        ticket_id,
+        queued_at as started_at,
+        answered_at as first_response_at,
+        cast(
+            {{ seconds_between('queued_at', 'answered_at') }} as double
+        ) as first_response_seconds,
+        cast(null as double) as first_response_business_minutes,
+        case
+            when answered_at is not null and ended_at >= answered_at
+                then cast(
+                    {{ seconds_between('answered_at', 'ended_at') }}
+                    + coalesce(wrap_up_seconds, 0) as double
+                )
+        end as handle_seconds,
+        cast(null as bigint) as replies_count,
+        answered_at is null as is_abandoned,
+        cast(null as boolean) as is_solved,
+        cast(null as boolean) as is_one_touch_resolution
+    from calls
+    where direction != 'outbound'
+),
+
+unioned as (
+    select * from ticket_contacts
+    union all
+    select * from chat_contacts
+    union all
+    select * from call_contacts
+)
+
+select * from unioned

@@ -1,0 +1,34 @@
+with
+
+turns as (
+    select * from {{ ref('int_chat_turns_paired') }}
+),
+
+conversations as (
+    select * from {{ ref('int_chat_conversations_measured') }}
+),
+
+answered as (
+    select
+        turns.conversation_id || ':' || cast(turns.turn_number as varchar)
+            as reply_id,
+        turns.conversation_id,
+        turns.turn_number,
+        turns.agent_id,
+        conversations.team_id,
+        conversations.customer_id,
+        conversations.channel,
+        turns.turn_message_id,
+        turns.reply_message_id,
+        turns.turn_started_at,
+        turns.replied_at,
+        {{ reporting_date('turns.replied_at') }} as replied_date,
+        cast(turns.reply_seconds as double) as reply_seconds,
+        turns.reply_seconds / 60.0 as reply_minutes
+    from turns
+    inner join conversations
+        on turns.conversation_id = conversations.conversation_id
+    where turns.is_answered
+)
+
+select * from answered

@@ -1,0 +1,169 @@
+with
+
+contacts as (
+    select * from {{ ref('fct_contacts') }}
+),
+
+tickets as (
+    select * from {{ ref('fct_tickets') }}
+),
+
+ticket_events as (
+    select * from {{ ref('int_ticket_events_classified') }}
+),
+
+chat_messages as (
+    select * from {{ ref('stg_landing__chat_messages') }}
+),
+
+conversations as (
+    select * from {{ ref('stg_landing__chat_conversations') }}
+),
+
+survey_links as (
+    select * from {{ ref('int_survey_responses_linked_to_contacts') }}
+),
+
+survey_responses as (
+    select * from {{ ref('stg_landing__survey_responses') }}
+),
+
+contact_days as (
+    select
+        started_date as date_day,
+        coalesce(agent_id, 'unassigned') as agent_id,
+        count(*) as contacts_handled,
+        count(case when source = 'ticket' then 1 end) as tickets_handled,
+        count(case when source = 'chat' then 1 end) as chats_handled,
+        count(case when source = 'call' then 1 end) as calls_handled,
+        percentile_cont(0.5) within group (order by first_response_seconds)
+            as median_first_response_seconds,
+        avg(handle_seconds) as avg_handle_seconds
+    from contacts
+    group by 1, 2
+),
+
+ticket_replies as (
+    select
+        coalesce(ticket_events.actor_id, 'unassigned') as agent_id,
+        {{ reporting_date('ticket_events.created_at') }} as date_day,
+        count(*) as ticket_replies_sent
+    from ticket_events
+    where ticket_events.is_public_agent_reply and ticket_events.has_known_ticket
+    group by 1, 2
+),
+
+chat_replies as (
+    select
+        coalesce(chat_messages.author_id, 'unassigned') as agent_id,
+        {{ reporting_date('chat_messages.sent_at') }} as date_day,
+        count(*) as chat_messages_sent
+    from chat_messages
+    inner join conversations
+        on chat_messages.conversation_id = conversations.conversation_id
+    where chat_messages.author_role = 'agent' and chat_messages.sent_at is not null
+    group by 1, 2
+),
+
+solved as (
+    select
+        coalesce(assignee_id, 'unassigned') as agent_id,
+        {{ reporting_date('last_solved_at') }} as date_day,
+        count(*) as solved_tickets
+    from tickets
+    where is_solved and last_solved_at is not null
+    group by 1, 2
+),
+
+csat as (
+    select
+        coalesce(
+            survey_responses.agent_id, contacts.agent_id, 'unassigned'
+        ) as agent_id,
+        {{ reporting_date('survey_responses.responded_at') }} as date_day,
+        count(*) as csat_responses,
+        count(
+            case
+                when survey_responses.score >= {{ var('csat_satisfied_min') }}
+                    then 1
+            end
+        ) as csat_satisfied
+    from survey_responses
+    left join survey_links
+        on survey_responses.response_id = survey_links.response_id
+    left join contacts
+        on survey_links.contact_id = contacts.contact_id
+    where survey_responses.survey_type = 'csat'
+    group by 1, 2
+),
+
+agent_days as (
+    select
+        agent_id,
+        date_day
+    from contact_days
+    union
+    select
+        agent_id,
+        date_day
+    from ticket_replies
+    union
+    select
+        agent_id,
+        date_day
+    from chat_replies
+    union
+    select
+        agent_id,
+        date_day
+    from solved
+    union
+    select
+        agent_id,
+        date_day
+    from csat
+),
+
+final as (
+    select
+        agent_days.agent_id,
+        agent_days.date_day,
+        contact_days.median_first_response_seconds,
+        contact_days.avg_handle_seconds,
+        coalesce(contact_days.contacts_handled, 0) as contacts_handled,
+        coalesce(contact_days.tickets_handled, 0) as tickets_handled,
+        coalesce(contact_days.chats_handled, 0) as chats_handled,
+        coalesce(contact_days.calls_handled, 0) as calls_handled,
+        coalesce(ticket_replies.ticket_replies_sent, 0) as ticket_replies_sent,
+        coalesce(chat_replies.chat_messages_sent, 0) as chat_messages_sent,
+        coalesce(ticket_replies.ticket_replies_sent, 0)
+        + coalesce(chat_replies.chat_messages_sent, 0) as replies_sent,
+        coalesce(solved.solved_tickets, 0) as solved_tickets,
+        coalesce(csat.csat_responses, 0) as csat_responses,
+        coalesce(csat.csat_satisfied, 0) as csat_satisfied,
+        cast(csat.csat_satisfied as double)
+        * 100.0 / nullif(csat.csat_responses, 0) as csat_pct
+    from agent_days
+    left join contact_days
+        on
+            agent_days.agent_id = contact_days.agent_id
+            and agent_days.date_day = contact_days.date_day
+    left join ticket_replies
+        on
+            agent_days.agent_id = ticket_replies.agent_id
+            and agent_days.date_day = ticket_replies.date_day
+    left join chat_replies
+        on
+            agent_days.agent_id = chat_replies.agent_id
+            and agent_days.date_day = chat_replies.date_day
+    left join solved
+        on
+            agent_days.agent_id = solved.agent_id
+            and agent_days.date_day = solved.date_day
+    left join csat
+        on
+            agent_days.agent_id = csat.agent_id
+            and agent_days.date_day = csat.date_day
+)
+
+select * from final

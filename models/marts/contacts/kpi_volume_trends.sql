@@ -1,0 +1,54 @@
+with
+
+spine as (
+    select * from {{ ref('int_contact_volumes_bucketed_to_periods') }}
+),
+
+compared as (
+    select
+        spine.*,
+        lag(spine.contacts) over (
+            partition by spine.period_grain, spine.source
+            order by spine.period_start_date
+        ) as previous_period_contacts,
+        max(spine.period_start_date) over (partition by spine.period_grain)
+            as last_period_start_date
+    from spine
+),
+
+final as (
+    select
+        compared.period_grain,
+        compared.period_start_date,
+        compared.source,
+        compared.key_year as period_year,
+        compared.key_number as period_number,
+        compared.days_in_data,
+        compared.business_days,
+        compared.contacts,
+        compared.previous_period_contacts,
+        year_before.period_start_date as year_before_period_start_date,
+        year_before.contacts as year_before_contacts,
+        compared.period_start_date = compared.last_period_start_date
+            as is_last_period,
+        compared.contacts - compared.previous_period_contacts
+            as change_vs_previous,
+        cast(compared.contacts - compared.previous_period_contacts as double)
+        * 100.0
+        / nullif(compared.previous_period_contacts, 0) as change_vs_previous_pct,
+        compared.contacts - year_before.contacts as change_vs_year_before,
+        cast(compared.contacts - year_before.contacts as double)
+        * 100.0
+        / nullif(year_before.contacts, 0) as change_vs_year_before_pct,
+        cast(compared.contacts as double)
+        / nullif(compared.business_days, 0) as contacts_per_business_day
+    from compared
+    left join spine as year_before
+        on
+            compared.period_grain = year_before.period_grain
+            and compared.source = year_before.source
+            and compared.key_year - 1 = year_before.key_year
+            and compared.key_number = year_before.key_number
+)
+
+select * from final

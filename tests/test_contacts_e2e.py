@@ -1,0 +1,316 @@
+"""The omnichannel contact marts end to end, checked against Python on the same landing files."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.demo import generate
+
+pytestmark = pytest.mark.slow
+
+END_DATE = "2026-06-30"
+AS_OF = datetime(2026, 7, 1)
+RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": "2026-07-01 00:00:00"}}}}
+FCR_WINDOW = timedelta(days=7)
+LOOKBACK = timedelta(weeks=8)
+CONTACT_MARTS = (
+    "fct_contacts",
+    "fct_chat_replies",
+    "kpi_agent_daily",
+    "kpi_segment_response_times",
+    "kpi_hourly_volume",
+    "kpi_volume_trends",
+    "kpi_customer_contacts",
+    "kpi_time_with_customer",
+)
+
+Contact = tuple[str, str | None, datetime]  # contact_id, customer_id, started_at
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def landing_latest(landing: Path, entity: str, key: str) -> dict[str, dict[str, str]]:
+    """Rows of an entity's CSV files, the latest version per key (later file, later row)."""
+    rows: dict[str, dict[str, str]] = {}
+    for file in sorted((landing / entity).glob("*.csv")):
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            for row in csv.DictReader(handle):
+                rows[row[key]] = row
+    return rows
+
+
+def utc(text: str | None) -> datetime | None:
+    """ISO-8601 text as a naive UTC datetime (text without offset is UTC here)."""
+    if not text:
+        return None
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def blank_to_none(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def first_contact_resolution(contacts: list[Contact]) -> dict[str, bool | None]:
+    """FCR per contact: the customer's next contact within 7 days -> False, window open -> None."""
+    by_customer: dict[str, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        if contact[1] is not None:
+            by_customer[contact[1]].append(contact)
+    result: dict[str, bool | None] = {}
+    for items in by_customer.values():
+        items.sort(key=lambda c: (c[2], c[0]))
+        for current, following in zip(items, [*items[1:], None], strict=True):
+            if following is not None and following[2] - current[2] <= FCR_WINDOW:
+                result[current[0]] = False
+            elif AS_OF - current[2] < FCR_WINDOW:
+                result[current[0]] = None
+            else:
+                result[current[0]] = True
+    return result
+
+
+def chat_first_responses(messages: list[dict[str, str]]) -> dict[str, float]:
+    """Seconds from the first customer message to the first agent message after it."""
+    by_chat: dict[str, list[tuple[datetime, str, str]]] = defaultdict(list)
+    for message in messages:
+        sent = utc(message["sent_at"])
+        if sent is not None and message["author_role"] in ("customer", "agent"):
+            by_chat[message["conversation_id"]].append(
+                (sent, message["message_id"], message["author_role"])
+            )
+    result: dict[str, float] = {}
+    for chat_id, items in by_chat.items():
+        items.sort()
+        customer_at = next((at for at, _, role in items if role == "customer"), None)
+        if customer_at is None:
+            continue
+        after = [
+            (at, mid)
+            for at, mid, role in items
+            if role == "agent" and (at, mid) > next((a, m) for a, m, r in items if r == "customer")
+        ]
+        if after:
+            result[chat_id] = (after[0][0] - customer_at).total_seconds()
+    return result
+
+
+@pytest.fixture(scope="module")
+def contacts_warehouse(pipeline_env: dict[str, Path], dbt_manifest: Path) -> dict[str, Path]:
+    generate(
+        out_dir=pipeline_env["landing"],
+        tickets=1500,
+        seed=23,
+        fmt="csv",
+        end_date=END_DATE,
+        days=400,
+        files_per_entity=2,
+    )
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("nightly_job").execute_in_process(
+        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    built = {
+        event.asset_key.to_user_string()
+        for event in result.get_asset_materialization_events()
+        if event.asset_key is not None
+    }
+    missing = [m for m in CONTACT_MARTS if f"marts/{m}" not in built]
+    assert not missing, [e.message for e in result.all_events if e.is_failure]
+    return pipeline_env
+
+
+@pytest.fixture(scope="module")
+def landing_contacts(contacts_warehouse: dict[str, Path]) -> dict[str, object]:
+    """Contacts recomputed from the landing files."""
+    landing = contacts_warehouse["landing"]
+    tickets = landing_latest(landing, "tickets", "ticket_id")
+    chats = landing_latest(landing, "chat_conversations", "conversation_id")
+    calls = landing_latest(landing, "calls", "call_id")
+    inbound = {k: v for k, v in calls.items() if v["direction"].strip().lower() != "outbound"}
+    contacts: list[Contact] = []
+    for ticket_id, row in tickets.items():
+        contacts.append(
+            (f"ticket:{ticket_id}", blank_to_none(row["customer_id"]), utc(row["created_at"]))
+        )
+    for chat_id, row in chats.items():
+        contacts.append(
+            (f"chat:{chat_id}", blank_to_none(row["customer_id"]), utc(row["started_at"]))
+        )
+    for call_id, row in inbound.items():
+        contacts.append(
+            (f"call:{call_id}", blank_to_none(row["customer_id"]), utc(row["queued_at"]))
+        )
+    messages = list(landing_latest(landing, "chat_messages", "message_id").values())
+    return {
+        "tickets": tickets,
+        "chats": chats,
+        "calls": calls,
+        "inbound": inbound,
+        "contacts": contacts,
+        "messages": [m for m in messages if m["conversation_id"] in chats],
+    }
+
+
+def test_contacts_per_source_and_abandoned_calls(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    warehouse = contacts_warehouse["warehouse"]
+    per_source = dict(
+        query(warehouse, "select source, count(*) from marts.fct_contacts group by 1")
+    )
+    assert per_source == {
+        "ticket": len(landing_contacts["tickets"]),
+        "chat": len(landing_contacts["chats"]),
+        "call": len(landing_contacts["inbound"]),
+    }
+    assert len(landing_contacts["calls"]) > len(landing_contacts["inbound"])  # outbound exist
+    abandoned = {
+        f"call:{k}" for k, v in landing_contacts["inbound"].items() if not v["answered_at"].strip()
+    }
+    actual = {
+        r[0]
+        for r in query(warehouse, "select contact_id from marts.fct_contacts where is_abandoned")
+    }
+    assert abandoned and actual == abandoned
+    segments = query(warehouse, "select count(*) from marts.fct_contacts where segment is null")
+    assert segments == [(0,)]
+
+
+def test_first_contact_resolution_matches_python(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    expected = first_contact_resolution(landing_contacts["contacts"])
+    actual = dict(
+        query(
+            contacts_warehouse["warehouse"],
+            "select contact_id, is_first_contact_resolution from marts.fct_contacts"
+            " where customer_id is not null",
+        )
+    )
+    assert len(expected) > 1000
+    assert {False, True} <= set(expected.values())
+    assert actual == expected
+
+
+def test_chat_first_response_and_replies(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    warehouse = contacts_warehouse["warehouse"]
+    expected = chat_first_responses(landing_contacts["messages"])
+    actual = dict(
+        query(
+            warehouse,
+            "select source_id, first_response_seconds from marts.fct_contacts"
+            " where source = 'chat' and first_response_seconds is not null",
+        )
+    )
+    assert len(expected) > 100 and actual == expected
+    agent_messages = sum(1 for m in landing_contacts["messages"] if m["author_role"] == "agent")
+    sent = query(warehouse, "select sum(chat_messages_sent) from marts.kpi_agent_daily")[0][0]
+    assert sent == agent_messages
+    answered = query(warehouse, "select count(*) from marts.fct_chat_replies")[0][0]
+    assert (
+        0
+        < answered
+        <= sum(1 for m in landing_contacts["messages"] if m["author_role"] == "customer")
+    )
+
+
+def test_customer_contact_counts(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    warehouse = contacts_warehouse["warehouse"]
+    counts = Counter(c[1] for c in landing_contacts["contacts"] if c[1] is not None)
+    recent = Counter(
+        c[1]
+        for c in landing_contacts["contacts"]
+        if c[1] is not None and timedelta(0) < AS_OF - c[2] <= timedelta(days=90)
+    )
+    rows = query(
+        warehouse,
+        "select customer_id, contacts, contacts_last_90_days from marts.kpi_customer_contacts",
+    )
+    actual = {r[0]: r[1] for r in rows if r[1]}
+    assert actual == dict(counts)
+    assert {r[0]: r[2] for r in rows if r[2]} == dict(recent)
+    customers = landing_latest(contacts_warehouse["landing"], "customers", "customer_id")
+    assert set(customers) <= {r[0] for r in rows}  # customers without contact included
+
+
+def test_hourly_volume_and_trends_totals(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    warehouse = contacts_warehouse["warehouse"]
+    recent = [c for c in landing_contacts["contacts"] if AS_OF - LOOKBACK <= c[2] < AS_OF]
+    by_source = Counter(c[0].split(":")[0] for c in recent)
+    actual = dict(
+        query(warehouse, "select source, sum(contacts) from marts.kpi_hourly_volume group by 1")
+    )
+    assert actual == dict(by_source)
+    by_slot = Counter((c[0].split(":")[0], c[2].isoweekday(), c[2].hour) for c in recent)
+    (source, weekday, hour), busiest = by_slot.most_common(1)[0]
+    row = query(
+        warehouse,
+        "select avg_contacts_per_hour, is_peak from marts.kpi_hourly_volume"
+        f" where source = '{source}' and iso_weekday = {weekday} and hour_of_day = {hour}",
+    )
+    assert row[0][0] == pytest.approx(busiest / 8)
+    peaks = query(
+        warehouse, "select source, count(*) from marts.kpi_hourly_volume where is_peak group by 1"
+    )
+    assert all(0 < n <= 17 for _, n in peaks)
+    monthly = Counter(
+        (c[0].split(":")[0], c[2].strftime("%Y-%m-01"))
+        for c in landing_contacts["contacts"]
+        if c[2] < AS_OF
+    )
+    trend = {
+        (r[0], r[1]): r[2]
+        for r in query(
+            warehouse,
+            "select source, strftime(period_start_date, '%Y-%m-%d'), contacts"
+            " from marts.kpi_volume_trends where period_grain = 'month' and source != 'all'",
+        )
+        if r[2]
+    }
+    assert trend == dict(monthly)
+
+
+def test_call_handle_time_and_segment_totals(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    warehouse = contacts_warehouse["warehouse"]
+    expected = 0.0
+    for row in landing_contacts["inbound"].values():
+        answered, ended = utc(row["answered_at"]), utc(row["ended_at"])
+        if answered is not None and ended is not None and ended >= answered:
+            expected += (ended - answered).total_seconds() + float(row["wrap_up_seconds"] or 0)
+    actual = query(
+        warehouse,
+        "select sum(total_handle_seconds) from marts.kpi_time_with_customer where source = 'call'",
+    )[0][0]
+    assert actual == pytest.approx(expected)
+    totals = dict(
+        query(
+            warehouse,
+            "select source, sum(contacts) from marts.kpi_segment_response_times group by 1",
+        )
+    )
+    assert sum(totals.values()) == len(landing_contacts["contacts"])
