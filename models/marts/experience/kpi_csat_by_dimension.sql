@@ -1,0 +1,57 @@
+{%- set dimensions = {
+    'agent': 'agent_id',
+    'team': 'team_id',
+    'channel': 'channel',
+    'segment': 'segment',
+    'topic': 'topic',
+} %}
+
+with
+
+responses as (
+    select * from {{ ref('fct_survey_responses') }}
+),
+
+csat_responses as (
+    select
+        {{ month_start('responded_date') }} as date_month,
+        {%- for column in dimensions.values() %}
+            {{ column }},
+        {%- endfor %}
+        is_satisfied,
+        score
+    from responses
+    where survey_type = 'csat'
+),
+
+by_dimension as (
+    {%- for dimension, column in dimensions.items() %}
+        select
+            date_month,
+            '{{ dimension }}' as dimension,
+            coalesce({{ column }}, 'unknown') as dimension_value,
+            count(*) as responses,
+            count(case when is_satisfied then 1 end) as satisfied,
+            avg(score) as avg_score
+        from csat_responses
+        group by 1, 2, 3
+        {%- if not loop.last %}
+
+            union all
+        {% endif %}
+    {%- endfor %}
+),
+
+rated as (
+    select
+        date_month,
+        dimension,
+        dimension_value,
+        responses,
+        satisfied,
+        avg_score,
+        100.0 * satisfied / nullif(responses, 0) as csat_pct
+    from by_dimension
+)
+
+select * from rated
