@@ -152,8 +152,9 @@
 {% macro landing_default_timezone() -%}
     {{- return(env_var('LANDING_DEFAULT_TIMEZONE', 'UTC')) -}}
 {%- endmacro %}
+{#- The dbt var reporting_timezone wins over the environment so that unit tests can pin it. -#}
 {% macro reporting_timezone() -%}
-    {{- return(env_var('REPORTING_TIMEZONE', 'UTC')) -}}
+    {{- return(var('reporting_timezone', env_var('REPORTING_TIMEZONE', 'UTC'))) -}}
 {%- endmacro %}
 
 {#- The as-of instant (naive UTC): dbt var as_of, or the build time. Open tickets' running clocks
