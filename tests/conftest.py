@@ -55,4 +55,6 @@ def pipeline_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
         mp.setenv("DAGSTER_HOME", str(paths["dagster_home"]))
         mp.setenv("REPORTING_TIMEZONE", "UTC")
         mp.setenv("LANDING_DEFAULT_TIMEZONE", "UTC")
+        mp.setenv("SERVING_PATH", str(root / "analytics.duckdb"))
+        mp.setenv("QUALITY_REPORTS_DIR", str(root / "quality-reports"))
         yield paths

@@ -1,0 +1,190 @@
+"""Dagster asset checks: each GX suite of expectations/ on its asset, plus raw freshness.
+
+- `raw_quality_checks`: one step after the ingest step; for every `landing/<entity>` a blocking
+  `gx_suite` check (error-level expectations failing = ERROR: the dbt step does not run) and a
+  `freshness` check (WARN, or ERROR with QUALITY_FRESHNESS_SEVERITY=error).
+- `mart_quality_checks`: one step after the dbt step; a blocking `gx_suite` check per mart suite.
+Both open the warehouse read-only and close it before returning (DuckDB: one writer), and write a
+Markdown report to QUALITY_REPORTS_DIR/<run_id>/<layer>.md.
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import dagster as dg
+import duckdb
+
+from orchestration.dbt.assets import warehouse_dbt_models
+from orchestration.ingest.contract import ENTITIES
+from orchestration.quality.freshness import Freshness, FreshnessPolicy, measure
+from orchestration.quality.report import render_report, write_report
+from orchestration.quality.suites import ERROR, Suite, SuiteOutcome, load_suites
+from orchestration.resources import WarehouseResource
+
+GX_CHECK = "gx_suite"
+FRESHNESS_CHECK = "freshness"
+
+
+def asset_key(suite: Suite) -> dg.AssetKey:
+    return dg.AssetKey.from_user_string(suite.asset_key)
+
+
+def suite_check_result(outcome: SuiteOutcome, report_path: str) -> dg.AssetCheckResult:
+    """Passed when every expectation passed; ERROR when an error-level one failed, else WARN."""
+    failed = outcome.failed
+    failing = [
+        {
+            "level": f.level,
+            "expectation": f.description,
+            "failing": f.failures,
+            "sample": f.sample,
+            **({"error": f.error} if f.error else {}),
+        }
+        for f in failed
+    ]
+    return dg.AssetCheckResult(
+        asset_key=asset_key(outcome.suite),
+        check_name=GX_CHECK,
+        passed=outcome.passed,
+        severity=(
+            dg.AssetCheckSeverity.ERROR if outcome.level == ERROR else dg.AssetCheckSeverity.WARN
+        ),
+        description=outcome.summary(),
+        metadata={
+            "suite": outcome.suite.name,
+            "expectations_evaluated": len(outcome.outcomes),
+            "expectations_failed": len(failed),
+            "error_level_failures": sum(1 for f in failed if f.level == ERROR),
+            "failures": dg.MetadataValue.json(failing),
+            "skipped": outcome.skipped_reason or "",
+            "report": dg.MetadataValue.path(report_path),
+        },
+    )
+
+
+def freshness_check_result(fresh: Freshness, policy: FreshnessPolicy) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=dg.AssetKey(["landing", fresh.entity]),
+        check_name=FRESHNESS_CHECK,
+        passed=fresh.fresh,
+        severity=(
+            dg.AssetCheckSeverity.ERROR if policy.level == ERROR else dg.AssetCheckSeverity.WARN
+        ),
+        description="; ".join(fresh.problems) or "fresh",
+        metadata={
+            "latest_load_utc": str(fresh.latest_load),
+            "latest_event_utc": str(fresh.latest_event),
+            "event_column": fresh.event_column or "",
+            "load_age_hours": round(fresh.load_age_hours or 0.0, 1),
+            "event_age_hours": round(fresh.event_age_hours or 0.0, 1),
+        },
+    )
+
+
+def _selected(context: dg.AssetCheckExecutionContext, layer: str) -> list[Suite]:
+    """The selected checks' suites, read now (an edited suite applies without a reload)."""
+    keys = {key.asset_key for key in context.selected_asset_check_keys if key.name == GX_CHECK}
+    return [s for s in load_suites(layer) if asset_key(s) in keys]
+
+
+def _run_and_report(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    layer: str,
+    suites: list[Suite],
+    extra: list[str],
+) -> tuple[list[SuiteOutcome], str]:
+    from orchestration.quality.gx_runner import run_suites  # GX import costs ~3-6 s
+
+    outcomes = run_suites(warehouse.path, suites)
+    title = f"Data quality, {layer} layer, run {context.run.run_id}"
+    path = write_report(context.run.run_id, layer, render_report(title, outcomes, extra))
+    for o in outcomes:
+        (context.log.info if o.passed else context.log.warning)(o.summary())
+    context.log.info(f"Quality report: {path}")
+    return outcomes, str(path)
+
+
+RAW_SUITES = load_suites("raw")
+MART_SUITES = [s for s in load_suites("mart") if asset_key(s) in warehouse_dbt_models.keys]
+
+
+@dg.multi_asset_check(
+    name="raw_quality_checks",
+    specs=[
+        dg.AssetCheckSpec(
+            name=GX_CHECK,
+            asset=asset_key(s),
+            blocking=True,
+            description=f"Great Expectations suite expectations/{s.name}.json "
+            "(error-level failures block dbt).",
+        )
+        for s in RAW_SUITES
+    ]
+    + [
+        dg.AssetCheckSpec(
+            name=FRESHNESS_CHECK,
+            asset=dg.AssetKey(["landing", name]),
+            blocking=True,
+            description="Latest load and latest event time are recent (warning by default).",
+        )
+        for name in ENTITIES
+    ],
+    can_subset=True,
+)
+def raw_quality_checks(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult]:
+    policy = FreshnessPolicy.from_env()
+    fresh_keys = {
+        key.asset_key.path[-1]
+        for key in context.selected_asset_check_keys
+        if key.name == FRESHNESS_CHECK
+    }
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con = duckdb.connect(str(warehouse.path), read_only=True)
+    try:
+        freshness = [measure(con, ENTITIES[name], now, policy) for name in sorted(fresh_keys)]
+    finally:
+        con.close()
+    extra = [f"- freshness of {f.entity}: {'; '.join(f.problems) or 'fresh'}" for f in freshness]
+    outcomes, report = _run_and_report(context, warehouse, "raw", _selected(context, "raw"), extra)
+    for outcome in outcomes:
+        yield suite_check_result(outcome, report)
+    for fresh in freshness:
+        yield freshness_check_result(fresh, policy)
+
+
+@dg.multi_asset_check(
+    name="mart_quality_checks",
+    specs=[
+        dg.AssetCheckSpec(
+            name=GX_CHECK,
+            asset=asset_key(s),
+            blocking=True,
+            description=f"Great Expectations suite expectations/{s.name}.json "
+            "(ranges, reconciliation with staging; volume anomaly as a warning).",
+        )
+        for s in MART_SUITES
+    ],
+    can_subset=True,
+)
+def mart_quality_checks(
+    context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> Iterator[dg.AssetCheckResult]:
+    outcomes, report = _run_and_report(context, warehouse, "mart", _selected(context, "mart"), [])
+    for outcome in outcomes:
+        yield suite_check_result(outcome, report)
+
+
+quality_checks = [raw_quality_checks, mart_quality_checks]
+
+
+def suites_as_json() -> str:
+    """Every suite's name and asset, for `python -m orchestration.quality.checks`."""
+    return json.dumps({s.name: s.asset_key for s in RAW_SUITES + MART_SUITES}, indent=2)
+
+
+if __name__ == "__main__":
+    print(suites_as_json())

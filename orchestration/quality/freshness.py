@@ -1,0 +1,99 @@
+"""Freshness of each raw source: the latest load and the latest event time (pure SQL + settings).
+
+Stale data is a warning; set QUALITY_FRESHNESS_SEVERITY=error to make it block downstream assets.
+Limits: QUALITY_MAX_LOAD_AGE_HOURS (default 36) since the entity's last loaded file and
+QUALITY_MAX_EVENT_AGE_HOURS (default 72) since its latest event timestamp.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from orchestration.ingest.contract import Entity
+
+
+@dataclass(frozen=True)
+class FreshnessPolicy:
+    max_load_age_hours: float = 36.0
+    max_event_age_hours: float = 72.0
+    level: str = "warn"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> FreshnessPolicy:
+        level = (environ.get("QUALITY_FRESHNESS_SEVERITY") or "warn").strip().lower()
+        if level not in ("warn", "error"):
+            raise ValueError(f"QUALITY_FRESHNESS_SEVERITY must be warn or error, not {level!r}")
+        return cls(
+            max_load_age_hours=float(environ.get("QUALITY_MAX_LOAD_AGE_HOURS") or 36),
+            max_event_age_hours=float(environ.get("QUALITY_MAX_EVENT_AGE_HOURS") or 72),
+            level=level,
+        )
+
+
+@dataclass(frozen=True)
+class Freshness:
+    entity: str
+    latest_load: datetime | None
+    latest_event: datetime | None
+    event_column: str | None
+    load_age_hours: float | None
+    event_age_hours: float | None
+    problems: tuple[str, ...]
+
+    @property
+    def fresh(self) -> bool:
+        return not self.problems
+
+
+REFERENCE_ENTITIES = frozenset({"agents", "teams", "customers", "macros"})
+"""Reference data: only the load time is judged (no event stream)."""
+
+
+def event_column(entity: Entity) -> str | None:
+    """The entity's event time: its first required timestamp column, else its first one; None
+    for reference data."""
+    if entity.name in REFERENCE_ENTITIES:
+        return None
+    required = [c for c in entity.timestamp_columns if c in entity.required]
+    return (required or list(entity.timestamp_columns) or [None])[0]
+
+
+def measure(
+    con: duckdb.DuckDBPyConnection, entity: Entity, now: datetime, policy: FreshnessPolicy
+) -> Freshness:
+    """Latest _loaded_at and latest event time of raw.<entity>, compared with `now` (naive UTC)."""
+    column = event_column(entity)
+    event_sql = (
+        f"max(timezone('UTC', try_cast(trim({column}) as timestamptz)))" if column else "null"
+    )
+    row = con.execute(f"select max(_loaded_at), {event_sql} from raw.{entity.name}").fetchone()
+    latest_load, latest_event = (row or (None, None))[0], (row or (None, None))[1]
+
+    def age(value: datetime | None) -> float | None:
+        return None if value is None else (now - value).total_seconds() / 3600
+
+    load_age, event_age = age(latest_load), age(latest_event)
+    problems = []
+    if latest_load is None:
+        problems.append("no rows loaded yet")
+    elif load_age is not None and load_age > policy.max_load_age_hours:
+        problems.append(
+            f"last load {latest_load:%Y-%m-%d %H:%M} UTC is {load_age:.0f} h old "
+            f"(limit {policy.max_load_age_hours:g} h)"
+        )
+    if column and latest_load is not None:
+        if latest_event is None:
+            problems.append(f"no parseable {column}")
+        elif event_age is not None and event_age > policy.max_event_age_hours:
+            problems.append(
+                f"latest {column} {latest_event:%Y-%m-%d %H:%M} UTC is {event_age:.0f} h old "
+                f"(limit {policy.max_event_age_hours:g} h)"
+            )
+    return Freshness(
+        entity.name, latest_load, latest_event, column, load_age, event_age, tuple(problems)
+    )

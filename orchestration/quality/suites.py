@@ -1,0 +1,175 @@
+"""The Great Expectations suites of expectations/ and the outcome of validating them (no GX here).
+
+A suite file is GX 1.x suite JSON (`name`, `expectations` with `type`, `kwargs`, `severity`,
+`meta`) plus project keys in `meta`: `asset_key` (the Dagster asset it checks, e.g.
+`landing/tickets`), `query` (the SQL batch it validates, run inside DuckDB) and `layer`.
+GX severity `critical` is an error (blocks downstream assets); `warning` and `info` warn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from orchestration.settings import REPO_ROOT, resolve_path
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+
+def expectations_dir(environ: Mapping[str, str] = os.environ) -> Path:
+    """QUALITY_EXPECTATIONS_DIR, else expectations/ of the repository (suites are read at run
+    time, so an edited suite applies to the next run; new suite files need a code reload)."""
+    value = (environ.get("QUALITY_EXPECTATIONS_DIR") or "").strip()
+    return resolve_path(value) if value else EXPECTATIONS_DIR
+
+
+ERROR = "error"
+WARN = "warn"
+SAMPLE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    asset_key: str
+    query: str
+    layer: str
+    expectations: list[dict[str, Any]]
+    path: Path | None = None
+
+    @property
+    def model(self) -> str:
+        """The table the suite reads: the last part of its asset key."""
+        return self.asset_key.split("/")[-1]
+
+
+def level_of(severity: str | None) -> str:
+    """GX severity -> check level: `critical` (GX's default) is an error, others warn."""
+    return ERROR if (severity or "critical") == "critical" else WARN
+
+
+def load_suite(path: Path) -> Suite:
+    data = json.loads(path.read_text())
+    meta = data.get("meta") or {}
+    missing = [k for k in ("asset_key", "query", "layer") if not meta.get(k)]
+    if missing:
+        raise ValueError(f"{path}: suite meta lacks {', '.join(missing)}")
+    return Suite(
+        name=str(data["name"]),
+        asset_key=str(meta["asset_key"]),
+        query=str(meta["query"]),
+        layer=str(meta["layer"]),
+        expectations=list(data.get("expectations") or []),
+        path=path,
+    )
+
+
+def load_suites(layer: str | None = None, folder: Path | None = None) -> list[Suite]:
+    """Every suite of the folder (of one layer when given), sorted by file name."""
+    suites = [load_suite(p) for p in sorted((folder or expectations_dir()).glob("*.json"))]
+    return [s for s in suites if layer is None or s.layer == layer]
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """One evaluated expectation: what it checks, at which level, and what failed."""
+
+    kind: str
+    description: str
+    level: str
+    success: bool
+    failures: int | None = None
+    """Failing rows (or values) when GX reports a count."""
+    sample: list[Any] = field(default_factory=list)
+    error: str | None = None
+    """Set when the expectation could not be evaluated (counted as a failure)."""
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    suite: Suite
+    outcomes: list[ExpectationOutcome]
+    skipped_reason: str | None = None
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes if not o.success]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failed
+
+    @property
+    def level(self) -> str:
+        """ERROR when an error-level expectation failed, else WARN."""
+        return ERROR if any(o.level == ERROR for o in self.failed) else WARN
+
+    def summary(self) -> str:
+        if self.skipped_reason:
+            return f"{self.suite.name}: skipped ({self.skipped_reason})"
+        if self.passed:
+            return f"{self.suite.name}: {len(self.outcomes)} expectations passed"
+        lines = [
+            f"{self.suite.name}: {len(self.failed)} of {len(self.outcomes)} expectations failed"
+        ]
+        for o in self.failed:
+            count = "" if o.failures is None else f" ({o.failures} failing)"
+            lines.append(
+                f"  [{o.level}] {o.description}{count}" + (f": {o.error}" if o.error else "")
+            )
+        return "\n".join(lines)
+
+
+def describe_expectation(expectation: dict[str, Any]) -> str:
+    """A one-line human description: the suite's note, else type and column."""
+    meta = expectation.get("meta") or {}
+    if meta.get("notes"):
+        return str(meta["notes"])
+    kwargs = expectation.get("kwargs") or {}
+    column = kwargs.get("column")
+    return f"{expectation.get('type')}" + (f" on {column}" if column else "")
+
+
+def outcome_from_result(expectation: dict[str, Any], result: dict[str, Any]) -> ExpectationOutcome:
+    """Turn one GX validation result (as a JSON dict) into an ExpectationOutcome."""
+    details = result.get("result") or {}
+    exception = result.get("exception_info") or {}
+    error = None
+    if exception.get("raised_exception"):
+        error = str(exception.get("exception_message") or "error")
+    else:
+        for value in exception.values() if isinstance(exception, dict) else []:
+            if isinstance(value, dict) and value.get("raised_exception"):
+                error = str(value.get("exception_message") or "error")
+                break
+    failures = details.get("unexpected_count")
+    sample: list[Any] = list(details.get("partial_unexpected_list") or [])
+    if expectation.get("type") == "unexpected_rows_expectation":
+        failures = details.get("observed_value")
+        rows = (details.get("details") or {}).get("unexpected_rows") or []
+        sample = [dict(r) if isinstance(r, dict) else r for r in rows]
+    elif "observed_value" in details and failures is None:
+        sample = [{"observed_value": details["observed_value"]}]
+    return ExpectationOutcome(
+        kind=str(expectation.get("type")),
+        description=describe_expectation(expectation),
+        level=level_of(expectation.get("severity")),
+        success=bool(result.get("success")) and error is None,
+        failures=int(failures) if isinstance(failures, int | float) else None,
+        sample=[_jsonable(s) for s in sample[:SAMPLE_SIZE]],
+        error=error,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -1,0 +1,145 @@
+"""Quality gates in the nightly job: a failing error-level check stops everything downstream.
+
+Layer by layer: mart (a GX mart suite blocks the serving publish), raw (a GX raw suite blocks the
+whole dbt step). The staging gate (quarantine share) is in test_pipeline_e2e.py. The raw case
+runs last: its bad rows stay in raw and keep the raw gate closed for this warehouse.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.demo import generate
+
+pytestmark = pytest.mark.slow
+
+RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": "2026-07-01 00:00:00"}}}}
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_job() -> dg.ExecuteInProcessResult:
+    from orchestration.definitions import defs
+
+    return defs.resolve_job_def("nightly_job").execute_in_process(
+        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+def digest(path: Path, sql: str) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return hashlib.sha256(repr(con.execute(sql).fetchall()).encode()).hexdigest()
+
+
+def materialized(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {
+        e.asset_key.to_user_string()
+        for e in result.get_asset_materialization_events()
+        if e.asset_key is not None
+    }
+
+
+def started_steps(result: dg.ExecuteInProcessResult) -> set[str]:
+    return {str(e.step_key) for e in result.all_events if e.event_type_value == "STEP_START"}
+
+
+def failed_checks(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {
+        f"{e.asset_key.to_user_string()}:{e.check_name}": e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
+
+
+@pytest.fixture(scope="module")
+def gated(
+    pipeline_env: dict[str, Path], dbt_manifest: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Path]]:
+    root = pipeline_env["root"]
+    suites = root / "expectations"
+    shutil.copytree(REPO_ROOT / "expectations", suites)
+    paths = {
+        **pipeline_env,
+        "suites": suites,
+        "reports": root / "reports",
+        "serving": root / "analytics.duckdb",
+    }
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("QUALITY_EXPECTATIONS_DIR", str(suites))
+        mp.setenv("QUALITY_REPORTS_DIR", str(paths["reports"]))
+        mp.setenv("SERVING_PATH", str(paths["serving"]))
+        mp.setenv("SERVING_MODE", "duckdb")
+        generate(out_dir=paths["landing"], tickets=400, seed=5, fmt="csv", end_date="2026-06-30")
+        result = run_job()
+        assert result.success, [e.message for e in result.all_events if e.is_failure]
+        assert not [k for k, e in failed_checks(result).items() if "gx_suite" in k]
+        yield paths
+
+
+def test_reports_are_written_per_run_and_layer(gated: dict[str, Path]) -> None:
+    reports = sorted(gated["reports"].glob("*/*.md"))
+    assert {p.name for p in reports} == {"raw.md", "mart.md"}
+    assert "raw_tickets" in (gated["reports"] / reports[0].parent.name / "raw.md").read_text()
+
+
+def test_mart_gate_blocks_the_serving_publish(gated: dict[str, Path]) -> None:
+    serving_before = digest(gated["serving"], "select * from marts.fct_tickets order by ticket_id")
+    suite_path = gated["suites"] / "fct_tickets.json"
+    original = suite_path.read_text()
+    suite = json.loads(original)
+    suite["expectations"].append(
+        {
+            "type": "unexpected_rows_expectation",
+            "severity": "critical",
+            "kwargs": {
+                "unexpected_rows_query": "select ticket_id from {batch} where ticket_id is not null"
+            },
+            "meta": {"notes": "injected mart rule that every ticket breaks"},
+        }
+    )
+    suite_path.write_text(json.dumps(suite))
+    try:
+        result = run_job()
+    finally:
+        suite_path.write_text(original)
+    assert not result.success
+    failed = failed_checks(result)
+    check = failed["marts/fct_tickets:gx_suite"]
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert "injected mart rule" in (check.description or "")
+    assert check.metadata["error_level_failures"].value == 1
+    assert "serving/publish_serving" not in materialized(result)
+    assert "publish_serving" not in started_steps(result)
+    assert digest(gated["serving"], "select * from marts.fct_tickets order by ticket_id") == (
+        serving_before
+    )
+
+
+def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
+    warehouse = gated["warehouse"]
+    marts_before = digest(warehouse, "select * from marts.fct_tickets order by ticket_id")
+    bad = gated["landing"] / "tickets" / "zz_no_customers.csv"
+    with bad.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ticket_id", "created_at", "customer_id", "channel", "status"])
+        for i in range(300):
+            writer.writerow([f"nocust-{i}", "2026-06-20T10:00:00Z", "", "email", "open"])
+    result = run_job()
+    assert not result.success
+    check = failed_checks(result)["landing/tickets:gx_suite"]
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert "customer_id" in (check.description or "")
+    assert check.metadata["expectations_failed"].value >= 1
+    built = materialized(result)
+    assert "landing/tickets" in built
+    assert not any(k.startswith(("staging/", "marts/")) for k in built)
+    assert "warehouse_dbt_models" not in started_steps(result)
+    assert digest(warehouse, "select * from marts.fct_tickets order by ticket_id") == marts_before

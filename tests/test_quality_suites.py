@@ -1,0 +1,149 @@
+"""The GX suites in expectations/, the runner on a tiny DuckDB, freshness, the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.loader import ensure_raw_tables
+from orchestration.quality.freshness import FreshnessPolicy, measure
+from orchestration.quality.raw_suites import raw_suite, suite_text
+from orchestration.quality.report import render_report
+from orchestration.quality.suites import (
+    ERROR,
+    EXPECTATIONS_DIR,
+    WARN,
+    level_of,
+    load_suites,
+    outcome_from_result,
+)
+
+MART_SUITES = {
+    "fct_tickets",
+    "fct_ticket_replies",
+    "fct_sla_events",
+    "kpi_support_daily",
+    "fct_contacts",
+    "kpi_survey_monthly",
+}
+
+
+def test_raw_suites_match_the_contract() -> None:
+    for name, entity in ENTITIES.items():
+        path = EXPECTATIONS_DIR / f"raw_{name}.json"
+        assert path.read_text() == suite_text(raw_suite(entity)), (
+            f"{path} is stale: run python -m orchestration.quality.raw_suites"
+        )
+
+
+def test_every_suite_names_its_asset_and_layer() -> None:
+    suites = load_suites()
+    assert {s.name for s in suites if s.layer == "mart"} >= MART_SUITES
+    assert {s.asset_key for s in suites if s.layer == "raw"} == {f"landing/{e}" for e in ENTITIES}
+    for suite in suites:
+        assert suite.expectations, suite.name
+        for e in suite.expectations:
+            assert e.get("severity") in ("critical", "warning", "info"), (suite.name, e)
+            if e["type"] == "unexpected_rows_expectation":
+                assert "{batch}" in e["kwargs"]["unexpected_rows_query"]
+
+
+def test_severity_maps_to_check_levels() -> None:
+    assert level_of("critical") == ERROR
+    assert level_of(None) == ERROR
+    assert level_of("warning") == WARN
+    assert level_of("info") == WARN
+
+
+def test_outcome_reads_counts_samples_and_errors() -> None:
+    rows = {"type": "unexpected_rows_expectation", "severity": "warning", "meta": {"notes": "n"}}
+    outcome = outcome_from_result(
+        rows,
+        {
+            "success": False,
+            "result": {"observed_value": 2, "details": {"unexpected_rows": [{"a": 1}, {"a": 2}]}},
+        },
+    )
+    assert (outcome.level, outcome.failures, outcome.sample) == (WARN, 2, [{"a": 1}, {"a": 2}])
+    broken = outcome_from_result(
+        {"type": "expect_column_to_exist", "kwargs": {"column": "x"}},
+        {
+            "success": True,
+            "exception_info": {"raised_exception": True, "exception_message": "boom"},
+        },
+    )
+    assert not broken.success and broken.error == "boom" and broken.level == ERROR
+
+
+@pytest.fixture()
+def tiny_warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "wh.duckdb"
+    with duckdb.connect(str(path)) as con:
+        ensure_raw_tables(con)
+        con.execute(
+            "insert into raw.tickets (ticket_id, created_at, customer_id, channel, status, "
+            "_source_file, _source_row, _loaded_at, _file_id) "
+            "select 't' || i, case when i < 5 then 'garbage' else '2026-06-01T10:00:00Z' end, "
+            "'c', case when i = 7 then 'Pigeon' else 'Email' end, 'on-hold', "
+            "'tickets/a.csv', i, timestamp '2026-06-02 00:00:00', 1 from range(50) t(i)"
+        )
+    return path
+
+
+@pytest.mark.slow
+def test_runner_finds_failures_and_releases_the_file(tiny_warehouse: Path) -> None:
+    from orchestration.quality.gx_runner import run_suites
+
+    suites = [s for s in load_suites("raw") if s.name in ("raw_tickets", "raw_teams")]
+    outcomes = {o.suite.name: o for o in run_suites(tiny_warehouse, suites)}
+    tickets = outcomes["raw_tickets"]
+    assert tickets.level == ERROR
+    failed = {f.description: f for f in tickets.failed}
+    parse = next(f for d, f in failed.items() if "created_at values parse" in d)
+    assert parse.sample == [
+        {
+            "column_name": "created_at",
+            "unparseable_rows": 5,
+            "delivered_rows": 50,
+            "example_value": "garbage",
+        }
+    ]
+    channel = next(f for d, f in failed.items() if d.startswith("channel holds known"))
+    assert channel.level == WARN and channel.sample[0]["unknown_value"] == "Pigeon"
+    assert not any(d.startswith("status holds known") for d in failed)  # 'on-hold' is a synonym
+    assert outcomes["raw_teams"].passed
+    with duckdb.connect(str(tiny_warehouse)) as con:  # read-write again: GX let go of the file
+        con.execute("create table probe as select 1 as x")
+    report = render_report("t", outcomes.values())
+    assert "FAILED (error)" in report and "garbage" in report
+
+
+def test_freshness_warns_on_old_loads_and_events(tiny_warehouse: Path) -> None:
+    policy = FreshnessPolicy(max_load_age_hours=36, max_event_age_hours=72)
+    with duckdb.connect(str(tiny_warehouse), read_only=True) as con:
+        fresh = measure(con, ENTITIES["tickets"], datetime(2026, 6, 2, 12), policy)
+        stale = measure(con, ENTITIES["tickets"], datetime(2026, 6, 10), policy)
+        empty = measure(con, ENTITIES["teams"], datetime(2026, 6, 10), policy)
+    assert fresh.fresh and fresh.event_column == "created_at"
+    assert len(stale.problems) == 2 and "last load 2026-06-02 00:00" in stale.problems[0]
+    assert empty.problems == ("no rows loaded yet",)
+
+
+def test_freshness_level_comes_from_the_environment() -> None:
+    assert FreshnessPolicy.from_env({}).level == "warn"
+    assert FreshnessPolicy.from_env({"QUALITY_FRESHNESS_SEVERITY": "error"}).level == "error"
+    with pytest.raises(ValueError):
+        FreshnessPolicy.from_env({"QUALITY_FRESHNESS_SEVERITY": "loud"})
+
+
+def test_suites_are_gx_json(tmp_path: Path) -> None:
+    """Each file is plain JSON with GX's suite keys (GX itself parses them in the runner test)."""
+    for path in sorted(EXPECTATIONS_DIR.glob("*.json")):
+        data = json.loads(path.read_text())
+        assert set(data) >= {"name", "expectations", "meta"}, path
+        assert data["name"] == path.stem
