@@ -144,7 +144,7 @@
             ) as version_rank,
             count(*) over (partition by {{ key }}) as versions_count
         from {{ relation }}
-        where quarantine_reason is null
+        where quarantine_reason is null and not coalesce(is_conflicting_duplicate, false)
     ) as ranked_versions
     where version_rank = 1
 {%- endmacro %}
@@ -203,7 +203,13 @@
 {% macro quarantined_rows(relation, entity) -%}
     select
         '{{ entity }}' as entity,
-        quarantine_reason,
+        case
+            when coalesce(is_conflicting_duplicate, false) and quarantine_reason is not null
+                then quarantine_reason || '; ' || {{ conflicting_duplicate_reason() }}
+            when coalesce(is_conflicting_duplicate, false)
+                then {{ conflicting_duplicate_reason() }}
+            else quarantine_reason
+        end as quarantine_reason,
         _source_file,
         _source_row,
         _loaded_at,
@@ -212,7 +218,7 @@
         raw_{{ column }}
         {%- endfor %}
     from {{ relation }}
-    where quarantine_reason is not null
+    where quarantine_reason is not null or coalesce(is_conflicting_duplicate, false)
 {%- endmacro %}
 
 {#- The tail of every base model: each contract column as delivered (`raw_<column>`, kept for the
@@ -225,4 +231,26 @@
         _source_row,
         _loaded_at,
         _file_id
+{%- endmacro %}
+
+{#- True when the row's key appears again in the same landing file with different content: which
+    version is right cannot be told, so every such row is quarantined (identical repeats are not
+    conflicts; the last one wins as usual). Compares min and max of the raw row text per key and
+    file, which works on every engine (count(distinct) over () does not). -#}
+{% macro conflicting_duplicate_flag(entity, key) -%}
+    {%- set content -%}
+        {%- for column in landing_columns(entity) -%}
+            coalesce(raw_{{ column }}, '<null>'){% if not loop.last %} || '|' || {% endif %}
+        {%- endfor -%}
+    {%- endset -%}
+    coalesce(
+        {{ key }} is not null
+        and min({{ content }}) over (partition by {{ key }}, _file_id)
+        != max({{ content }}) over (partition by {{ key }}, _file_id),
+        false
+    )
+{%- endmacro %}
+
+{% macro conflicting_duplicate_reason() -%}
+    'conflicting duplicate: the same id appears again in this file with different content'
 {%- endmacro %}

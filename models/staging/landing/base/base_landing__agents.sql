@@ -30,6 +30,13 @@ checked as (
             reason_before('left_at', 'hired_at'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('agents', 'agent_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

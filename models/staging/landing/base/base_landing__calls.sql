@@ -43,6 +43,13 @@ checked as (
             reason_before('ended_at', 'queued_at'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('calls', 'call_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

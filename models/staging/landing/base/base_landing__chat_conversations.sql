@@ -35,6 +35,13 @@ checked as (
             reason_before('ended_at', 'started_at'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('chat_conversations', 'conversation_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

@@ -30,6 +30,13 @@ checked as (
             reason_unknown('author_role'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('chat_messages', 'message_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

@@ -28,6 +28,13 @@ checked as (
             reason_unparseable('created_at'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('customers', 'customer_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

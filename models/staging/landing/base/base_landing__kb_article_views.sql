@@ -31,6 +31,13 @@ checked as (
             reason_unparseable('was_helpful'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('kb_article_views', 'view_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

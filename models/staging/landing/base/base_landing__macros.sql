@@ -25,6 +25,13 @@ checked as (
             reason_unparseable('is_active'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('macros', 'macro_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

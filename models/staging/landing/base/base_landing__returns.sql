@@ -31,6 +31,13 @@ checked as (
             reason_negative('amount'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('returns', 'return_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

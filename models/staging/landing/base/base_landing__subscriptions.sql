@@ -34,6 +34,13 @@ checked as (
             reason_before('cancelled_at', 'started_at'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('subscriptions', 'subscription_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

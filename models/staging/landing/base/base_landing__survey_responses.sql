@@ -84,6 +84,14 @@ final as (
         _file_id,
         nullif(concat_ws('; ', quarantine_reason, score_range_reason), '') as quarantine_reason
     from checked
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('survey_responses', 'response_id') }}
+            as is_conflicting_duplicate
+    from final
 )
 
-select * from final
+select * from flagged

@@ -21,6 +21,13 @@ checked as (
             reason_missing('team_id'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('teams', 'team_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

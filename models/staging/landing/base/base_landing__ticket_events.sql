@@ -55,6 +55,13 @@ checked as (
             reason_unknown('to_value'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('ticket_events', 'event_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged

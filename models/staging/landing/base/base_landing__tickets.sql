@@ -43,6 +43,13 @@ checked as (
             reason_unknown('created_by_role'),
         ]) }} as quarantine_reason
     from cleaned
+),
+
+flagged as (
+    select
+        *,
+        {{ conflicting_duplicate_flag('tickets', 'ticket_id') }} as is_conflicting_duplicate
+    from checked
 )
 
-select * from checked
+select * from flagged
