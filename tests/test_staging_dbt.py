@@ -303,9 +303,9 @@ def test_staging_normalises_quarantines_and_dedups(tmp_path: Path) -> None:
     assert query(
         warehouse, "select quarantine_reason from quarantine.quarantine_landing__ticket_events"
     ) == [("unknown to_value 'archived'",)]
-    assert query(warehouse, "select quarantine_reason from quarantine.quarantine_landing__calls") == [
-        ("negative hold_seconds; answered_at before queued_at",)
-    ]
+    assert query(
+        warehouse, "select quarantine_reason from quarantine.quarantine_landing__calls"
+    ) == [("negative hold_seconds; answered_at before queued_at",)]
 
 
 def test_quarantine_share_above_limit_fails_with_counts(tmp_path: Path) -> None:
