@@ -71,6 +71,31 @@ test: lint pytest ## linters and the whole pytest suite (includes a full pipelin
 bench: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## benchmark: make bench SIZE=100000
 	$(BIN)/python -m orchestration.bench --tickets $(SIZE)
 
+# Superset end-to-end test (issue 6): its own venv (.venv-bi: Superset + DuckDB 1.x driver), Debian
+# chromium for the screenshot. Not part of `make test`; `.ci/run` calls it separately.
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+BI_TIMEOUT ?= 1500
+
+.PHONY: bi-venv bi-browser bi-test
+$(BI_STAMP): tests/bi/requirements-bi.txt tests/bi/constraints-bi.txt $(STAMP)
+	@test -x $(BI_VENV)/bin/python || $(BIN)/uv venv --quiet --python $(PYTHON) $(BI_VENV)
+	$(BIN)/uv pip install --python $(BI_VENV)/bin/python --quiet -r tests/bi/requirements-bi.txt \
+	  -c tests/bi/constraints-bi.txt
+	@touch $(BI_STAMP)
+
+bi-venv: $(BI_STAMP) ## create .venv-bi (Superset 6.1.0, duckdb-engine, DuckDB 1.x, selenium)
+
+bi-browser: ## install Debian chromium + chromium-driver when missing
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
+
+bi-test: $(STAMP) $(BI_STAMP) bi-browser ## Superset against the serving file, refreshes while it reads
+	$(BIN)/dbt parse --quiet
+	BI_TEST=1 timeout $(BI_TIMEOUT) $(BIN)/pytest tests/bi -p no:cacheprovider -q -rfEs; \
+	  status=$$?; cat target/bi/summary.txt 2>/dev/null; exit $$status
+
 lock: $(STAMP) ## regenerate constraints.txt from the current venv
 	@echo "# Exact versions that install together offline (python 3.11). Regenerate: make lock" > constraints.txt
 	$(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable >> constraints.txt

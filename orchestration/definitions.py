@@ -7,11 +7,14 @@ import dagster as dg
 from orchestration.dbt.assets import warehouse_dbt_models
 from orchestration.ingest.assets import ingest_landing_files
 from orchestration.jobs import nightly_job
+from orchestration.quality.checks import quality_checks
 from orchestration.resources import build_resources
 from orchestration.schedules import nightly_schedule
+from orchestration.serving.assets import publish_serving
 
 defs = dg.Definitions(
-    assets=[ingest_landing_files, warehouse_dbt_models],
+    assets=[ingest_landing_files, warehouse_dbt_models, publish_serving],
+    asset_checks=[*quality_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources=build_resources(),
