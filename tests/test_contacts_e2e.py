@@ -314,3 +314,22 @@ def test_call_handle_time_and_segment_totals(
         )
     )
     assert sum(totals.values()) == len(landing_contacts["contacts"])
+
+
+def test_overview_contacts_per_month_match_python(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """kpi_support_overview_monthly's contacts per month, recounted from the landing files."""
+    expected: Counter[str] = Counter(
+        started.strftime("%Y-%m-01") for _, _, started in landing_contacts["contacts"] if started
+    )
+    actual = {
+        month.isoformat(): contacts
+        for month, contacts in query(
+            contacts_warehouse["warehouse"],
+            "select date_month, contacts from marts.kpi_support_overview_monthly"
+            " where contacts > 0",
+        )
+    }
+    assert len(expected) > 6
+    assert actual == dict(expected)
