@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 from tqdm import tqdm
@@ -92,6 +93,8 @@ def bench_env(root: Path) -> Iterator[dict[str, str]]:
         "LANDING_DIR": str(root / "landing"),
         "WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
         "DAGSTER_HOME": str(root / "dagster"),
+        "SERVING_PATH": str(root / "analytics.duckdb"),
+        "QUALITY_REPORTS_DIR": str(root / "quality-reports"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
     }
@@ -130,7 +133,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     root = keep or Path(tempfile.mkdtemp(prefix="bench-"))
     results: list[StepResult] = []
     with bench_env(root):
-        steps = tqdm(total=5, desc=f"benchmark {tickets:,} tickets", unit="step")
+        steps = tqdm(total=6, desc=f"benchmark {tickets:,} tickets", unit="step")
 
         def gen() -> str:
             shutil.rmtree(root / "landing", ignore_errors=True)
@@ -175,17 +178,45 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
             from orchestration.definitions import defs
 
             fresh_warehouse(root)
+            instance = dg.DagsterInstance.ephemeral()
             result = defs.resolve_job_def("nightly_job").execute_in_process(
-                instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+                instance=instance, raise_on_error=False
             )
-            return "succeeded" if result.success else "FAILED"
+            return ("succeeded; " if result.success else "FAILED; ") + step_times(
+                instance.get_run_step_stats(result.run_id)
+            )
 
         results.append(measure("whole nightly job (Dagster)", whole_job))
+        steps.update()
+
+        def dashboard_queries() -> str:
+            from orchestration.serving.bench_queries import dashboard_query_latencies
+
+            latencies = dashboard_query_latencies(root / "analytics.duckdb")
+            return f"ten dashboard queries on the serving file: {format_latencies(latencies)}"
+
+        results.append(measure("dashboard queries (serving file)", dashboard_queries))
         steps.update()
         steps.close()
     if keep is None:
         shutil.rmtree(root, ignore_errors=True)
     return results
+
+
+def step_times(stats: list[Any]) -> str:
+    """`step 12.3 s` for each step of a Dagster run, in the order they ran."""
+    timed = sorted((s for s in stats if s.start_time and s.end_time), key=lambda s: s.start_time)
+    return ", ".join(f"{s.step_key} {s.end_time - s.start_time:.1f} s" for s in timed)
+
+
+def format_latencies(latencies: dict[str, dict[str, float]]) -> str:
+    """Median and 95th percentile (ms) over all queries, from dashboard_query_latencies()."""
+    overall = latencies["_all"]
+    slowest = max((v["p95_ms"], k) for k, v in latencies.items() if k != "_all")
+    return (
+        f"median {overall['median_ms']:.1f} ms, p95 {overall['p95_ms']:.1f} ms"
+        f" (slowest: {slowest[1]}, p95 {slowest[0]:.1f} ms)"
+    )
 
 
 def to_markdown(tickets: int, results: list[StepResult]) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from orchestration.ingest import contract
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
+from orchestration.ingest.loader import ensure_raw_tables
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = REPO_ROOT / ".venv" / "bin" / "dbt"
@@ -34,10 +35,16 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             f"create or replace table raw.{name} ({columns}, _source_file varchar, "
             "_source_row bigint, _loaded_at timestamp, _file_id bigint)"
         )
+    ensure_raw_tables(con)  # the loader's manifest and rejects tables
 
 
 def insert_rows(
-    con: duckdb.DuckDBPyConnection, entity: str, file: str, file_id: int, rows: list[dict]
+    con: duckdb.DuckDBPyConnection,
+    entity: str,
+    file: str,
+    file_id: int,
+    rows: list[dict],
+    load_run_id: int = 1,
 ) -> None:
     """Insert rows of one landing file; columns not given are NULL (an empty CSV field)."""
     columns = [*ENTITIES[entity].columns, *METADATA_COLUMNS]
@@ -49,6 +56,13 @@ def insert_rows(
         values = [row.get(c) for c in ENTITIES[entity].columns]
         values += [f"{entity}/{file}", number, LOADED_AT, file_id]
         con.execute(f"insert into raw.{entity} ({quoted}) values ({placeholders})", values)
+    # The file in the loader's manifest, all in load run 1 (the quarantine gate reads it).
+    con.execute(
+        "insert or ignore into raw._landing_files (file_id, entity, source_file, content_hash, "
+        "status, rows_loaded, rows_rejected, loaded_at, load_run_id) "
+        "values (?, ?, ?, 'test', 'loaded', ?, 0, ?, ?)",
+        [file_id, entity, f"{entity}/{file}", len(rows), LOADED_AT, load_run_id],
+    )
 
 
 def run_dbt(tmp_path: Path, warehouse: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -332,7 +346,10 @@ def test_quarantine_share_above_limit_fails_with_counts(tmp_path: Path) -> None:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(compiled[0]).fetchall()
     assert [row[:3] for row in rows] == [("tickets", 3, 6)]
-    assert rows[0][-1] == "tickets: 3 of 6 rows quarantined (50.0%), more than 1%"
+    assert rows[0][-1] == (
+        "tickets: 3 of 6 rows of the latest load run quarantined (50.0%), more than 1%;"
+        " see quarantine.quarantine_landing__tickets"
+    )
 
 
 def _normalize_token(text: str) -> str:
@@ -380,3 +397,35 @@ def test_dbt_value_lists_match_contract(tmp_path: Path) -> None:
             for spelling in spellings:
                 token = _normalize_token(spelling)
                 assert token == canonical or dbt_synonyms.get(token) == canonical, spelling
+
+
+def test_quarantine_gate_judges_the_latest_load_run_not_all_history(tmp_path: Path) -> None:
+    """300 good tickets in load run 1, then a run with 2 bad of 4: 2 of 304 rows (0.7 %) would
+    pass a gate over all rows; judged on the latest run (50 %) it fails. A later run with only
+    good rows opens it again."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    good = [
+        {
+            "ticket_id": f"t{i}",
+            "created_at": "2024-03-01T10:00:00Z",
+            "customer_id": "c1",
+            "channel": "email",
+            "status": "open",
+        }
+        for i in range(300)
+    ]
+    bad = [dict(good[0], ticket_id=f"b{i}", status="archived") for i in range(2)]
+    fine = [dict(good[0], ticket_id=f"n{i}") for i in range(2)]
+    with duckdb.connect(str(warehouse)) as con:
+        create_raw_tables(con)
+        insert_rows(con, "tickets", "history.csv", 1, good, load_run_id=1)
+        insert_rows(con, "tickets", "tonight.csv", 2, bad + fine, load_run_id=2)
+    build_staging(tmp_path, warehouse, max_pct=100)
+    select = ["--select", "stg_landing__tickets,test_name:quarantine_within_limit"]
+    failing = run_dbt(tmp_path, warehouse, "test", *select)
+    assert failing.returncode == 1, failing.stdout[-3000:]
+    with duckdb.connect(str(warehouse)) as con:
+        insert_rows(con, "tickets", "next_night.csv", 3, fine, load_run_id=3)
+    build_staging(tmp_path, warehouse, max_pct=100)
+    passing = run_dbt(tmp_path, warehouse, "test", *select)
+    assert passing.returncode == 0, passing.stdout[-3000:]

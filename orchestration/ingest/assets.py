@@ -17,6 +17,7 @@ from orchestration.resources import WarehouseResource
 
 SOURCE_NAME = "landing"
 FILES_ACCEPTED_CHECK = "landing_files_accepted"
+MANIFEST_KEY = dg.AssetKey([SOURCE_NAME, "_landing_files"])
 
 
 def raw_asset_key(entity: str) -> dg.AssetKey:
@@ -64,6 +65,15 @@ def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
             skippable=True,
         )
         for name, entity in ENTITIES.items()
+    ]
+    + [
+        dg.AssetSpec(
+            key=MANIFEST_KEY,
+            group_name="raw",
+            description="raw._landing_files: every landed file, its status, rows and load run.",
+            kinds={"duckdb", "python"},
+            skippable=True,
+        )
     ],
     check_specs=[
         dg.AssetCheckSpec(
@@ -78,7 +88,7 @@ def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
 def ingest_landing_files(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
-    entities = [key.path[-1] for key in context.selected_asset_keys]
+    entities = [key.path[-1] for key in context.selected_asset_keys if key != MANIFEST_KEY]
     settings = warehouse.settings
     context.log.info(f"Loading {', '.join(entities)} from {settings.landing_dir}")
     con = duckdb.connect(str(settings.warehouse_path))
@@ -96,3 +106,8 @@ def ingest_landing_files(
             asset_key=raw_asset_key(entity), metadata=load_result_metadata(result)
         )
         yield rejected_files_check(result)
+    if MANIFEST_KEY in context.selected_asset_keys:
+        yield dg.MaterializeResult(
+            asset_key=MANIFEST_KEY,
+            metadata={"files_handled": sum(len(r.files_loaded) for r in results.values())},
+        )

@@ -107,8 +107,10 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         "file_id bigint primary key, entity varchar not null, source_file varchar not null, "
         "content_hash varchar not null, size_bytes bigint, file_format varchar, "
         "status varchar not null, rows_loaded bigint, rows_rejected bigint, message varchar, "
-        "loaded_at timestamp not null)"
+        "loaded_at timestamp not null, load_run_id bigint)"
     )
+    # Warehouses created before load runs were recorded get the column (NULL for old files).
+    con.execute(f"alter table {MANIFEST_TABLE} add column if not exists load_run_id bigint")
     con.execute(
         f"create table if not exists {REJECTS_TABLE} ("
         "file_id bigint not null, entity varchar not null, source_file varchar not null, "
@@ -141,6 +143,7 @@ class _LandedFile:
     size_bytes: int
     file_format: str
     loaded_at: datetime
+    load_run_id: int
 
 
 def _record_file(
@@ -153,7 +156,9 @@ def _record_file(
 ) -> None:
     """Add one manifest row; `rows` is (rows_loaded, rows_rejected)."""
     con.execute(
-        f"insert into {MANIFEST_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into {MANIFEST_TABLE} (file_id, entity, source_file, content_hash, size_bytes, "
+        "file_format, status, rows_loaded, rows_rejected, message, loaded_at, load_run_id) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file_id,
             landed.entity,
@@ -166,6 +171,7 @@ def _record_file(
             rows[1],
             message,
             landed.loaded_at,
+            landed.load_run_id,
         ],
     )
 
@@ -227,7 +233,11 @@ def _read_file(path: Path, fmt: str, sink: RawSink) -> ReadResult:
 
 
 def _load_file(
-    con: duckdb.DuckDBPyConnection, entity: Entity, path: Path, landing_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    path: Path,
+    landing_dir: Path,
+    load_run_id: int,
 ) -> FileOutcome:
     landed = _LandedFile(
         entity=entity.name,
@@ -236,6 +246,7 @@ def _load_file(
         size_bytes=path.stat().st_size,
         file_format=file_format(path) or "unknown",
         loaded_at=_utc_now(),
+        load_run_id=load_run_id,
     )
     source_file = landed.source_file
     decision = _previous_decision(con, entity.name, source_file, landed.digest)
@@ -316,6 +327,11 @@ def load_landing(
     files = discover_files(landing_dir)
     require_files(landing_dir, files)
     ensure_raw_tables(con)
+    # Every call is one load run: the quarantine gate judges the rows of an entity's latest run.
+    run_row = con.execute(
+        f"select coalesce(max(load_run_id), 0) + 1 from {MANIFEST_TABLE}"
+    ).fetchone()
+    load_run_id = int(run_row[0]) if run_row else 1
 
     setting = con.execute("select current_setting('preserve_insertion_order')").fetchone()
     previous_order = bool(setting[0]) if setting else True
@@ -326,7 +342,7 @@ def load_landing(
         for name in selected:
             result = EntityLoadResult(entity=name)
             for path in files[name]:
-                outcome = _load_file(con, ENTITIES[name], path, landing_dir)
+                outcome = _load_file(con, ENTITIES[name], path, landing_dir, load_run_id)
                 _count(result, outcome)
                 if progress is not None:
                     progress(outcome)

@@ -99,7 +99,8 @@ months as (
 ),
 
 overview as (
-    select  -- noqa: ST06 (the dashboard order of the headline figures)
+    -- The columns follow the dashboard's order of the headline figures.
+    select  -- noqa: ST06
         months.date_month,
         coalesce(contacts_monthly.contacts, 0) as contacts,
         coalesce(contacts_monthly.ticket_contacts, 0) as ticket_contacts,

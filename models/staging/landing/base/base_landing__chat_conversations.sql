@@ -40,7 +40,8 @@ checked as (
 flagged as (
     select
         *,
-        {{ conflicting_duplicate_flag('chat_conversations', 'conversation_id') }} as is_conflicting_duplicate
+        {{ conflicting_duplicate_flag('chat_conversations', 'conversation_id') }}
+            as is_conflicting_duplicate
     from checked
 )
 

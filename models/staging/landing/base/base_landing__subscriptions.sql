@@ -39,7 +39,8 @@ checked as (
 flagged as (
     select
         *,
-        {{ conflicting_duplicate_flag('subscriptions', 'subscription_id') }} as is_conflicting_duplicate
+        {{ conflicting_duplicate_flag('subscriptions', 'subscription_id') }}
+            as is_conflicting_duplicate
     from checked
 )
 
