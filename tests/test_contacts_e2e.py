@@ -333,3 +333,192 @@ def test_overview_contacts_per_month_match_python(
     }
     assert len(expected) > 6
     assert actual == dict(expected)
+
+
+def test_every_mart_column_is_documented(
+    contacts_warehouse: dict[str, Path], dbt_manifest: Path
+) -> None:
+    """Every table in schema marts is a mart model whose YAML lists exactly its real columns."""
+    import json
+
+    manifest = json.loads(dbt_manifest.read_text())
+    documented = {
+        node["alias"]: {name: spec["description"] for name, spec in node["columns"].items()}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    real: dict[str, set[str]] = defaultdict(set)
+    for table, column in query(
+        contacts_warehouse["warehouse"],
+        "select table_name, column_name from information_schema.columns"
+        " where table_schema = 'marts'",
+    ):
+        real[table].add(column)
+    assert len(real) >= 20
+    problems = []
+    for table, columns in sorted(real.items()):
+        docs = documented.get(table)
+        if docs is None:
+            problems.append(f"{table}: not a documented mart model")
+            continue
+        problems += [f"{table}.{c}: not in YAML" for c in sorted(columns - set(docs))]
+        problems += [f"{table}.{c}: no such column" for c in sorted(set(docs) - columns)]
+        problems += [f"{table}.{c}: no description" for c in sorted(columns) if not docs.get(c)]
+    assert problems == []
+
+
+def contact_agents(landing_contacts: dict) -> dict[str, str | None]:
+    """Agent of every contact: ticket assignee; chat assignee, else first agent message's author;
+    call agent."""
+    first_author: dict[str, tuple[datetime, str, str | None]] = {}
+    for message in landing_contacts["messages"]:
+        sent = utc(message["sent_at"])
+        if message["author_role"] != "agent" or sent is None:
+            continue
+        key = (sent, message["message_id"], blank_to_none(message["author_id"]))
+        chat_id = message["conversation_id"]
+        if chat_id not in first_author or key < first_author[chat_id]:
+            first_author[chat_id] = key
+    agents: dict[str, str | None] = {}
+    for ticket_id, row in landing_contacts["tickets"].items():
+        agents[f"ticket:{ticket_id}"] = blank_to_none(row["assignee_id"])
+    for chat_id, row in landing_contacts["chats"].items():
+        fallback = first_author[chat_id][2] if chat_id in first_author else None
+        agents[f"chat:{chat_id}"] = blank_to_none(row["assignee_id"]) or fallback
+    for call_id, row in landing_contacts["inbound"].items():
+        agents[f"call:{call_id}"] = blank_to_none(row["agent_id"])
+    return agents
+
+
+def test_agent_daily_busiest_agent_day(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """kpi_agent_daily: one agent's contacts by source and chat messages on their busiest day."""
+    agents = contact_agents(landing_contacts)
+    by_day: Counter[tuple[str, str, str]] = Counter()
+    for contact_id, _, started in landing_contacts["contacts"]:
+        if agents[contact_id] is not None:
+            by_day[(agents[contact_id], started.date().isoformat(), contact_id.split(":")[0])] += 1
+    totals: Counter[tuple[str, str]] = Counter()
+    for (agent, day, _), n in by_day.items():
+        totals[(agent, day)] += n
+    (agent, day), contacts = max(totals.items(), key=lambda item: (item[1], item[0]))
+    messages = sum(
+        1
+        for m in landing_contacts["messages"]
+        if m["author_role"] == "agent"
+        and m["author_id"] == agent
+        and utc(m["sent_at"]).date().isoformat() == day
+    )
+    actual = query(
+        contacts_warehouse["warehouse"],
+        "select contacts_handled, tickets_handled, chats_handled, calls_handled,"
+        " chat_messages_sent from marts.kpi_agent_daily"
+        f" where agent_id = '{agent}' and date_day = date '{day}'",
+    )
+    expected = (
+        contacts,
+        by_day[(agent, day, "ticket")],
+        by_day[(agent, day, "chat")],
+        by_day[(agent, day, "call")],
+        messages,
+    )
+    assert contacts >= 3
+    assert actual == [expected]
+
+
+def test_segment_contacts_of_a_week(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """kpi_segment_response_times: contacts per segment and source in the busiest week."""
+    customers = landing_latest(contacts_warehouse["landing"], "customers", "customer_id")
+    segments = {k: blank_to_none(v["segment"]) or "unknown" for k, v in customers.items()}
+    weekly: Counter[tuple[str, str, str]] = Counter()
+    for contact_id, customer_id, started in landing_contacts["contacts"]:
+        monday = (started.date() - timedelta(days=started.weekday())).isoformat()
+        segment = segments.get(customer_id or "", "unknown")
+        weekly[(monday, segment, contact_id.split(":")[0])] += 1
+    per_week: Counter[str] = Counter()
+    for (monday, _, _), n in weekly.items():
+        per_week[monday] += n
+    week = max(per_week.items(), key=lambda item: (item[1], item[0]))[0]
+    expected = {(seg, src): n for (monday, seg, src), n in weekly.items() if monday == week}
+    rows = query(
+        contacts_warehouse["warehouse"],
+        "select segment, source, contacts from marts.kpi_segment_response_times"
+        f" where week_start_date = date '{week}'",
+    )
+    assert len(expected) >= 3
+    assert {(seg, src): n for seg, src, n in rows} == expected
+
+
+def test_time_with_customer_calls_of_a_month(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """kpi_time_with_customer: calls, average handle time and share over 600 s in one month."""
+    handle: dict[str, list[float | None]] = defaultdict(list)
+    for row in landing_contacts["inbound"].values():
+        month = utc(row["queued_at"]).strftime("%Y-%m-01")
+        answered, ended = utc(row["answered_at"]), utc(row["ended_at"])
+        seconds = None
+        if answered is not None and ended is not None:
+            seconds = (ended - answered).total_seconds() + float(row["wrap_up_seconds"] or 0)
+        handle[month].append(seconds)
+    month = max(handle, key=lambda m: (len(handle[m]), m))
+    timed = [s for s in handle[month] if s is not None]
+    over = sum(s > 600 for s in timed)
+    actual = query(
+        contacts_warehouse["warehouse"],
+        "select contacts, contacts_with_handle_time, avg_handle_seconds, contacts_over_target,"
+        " over_target_pct from marts.kpi_time_with_customer"
+        f" where source = 'call' and month_start_date = date '{month}'",
+    )
+    assert len(actual) == 1 and len(timed) > 10
+    contacts, with_time, avg_seconds, over_count, over_pct = actual[0]
+    assert (contacts, with_time, over_count) == (len(handle[month]), len(timed), over)
+    assert avg_seconds == pytest.approx(sum(timed) / len(timed))
+    assert over_pct == pytest.approx(100.0 * over / len(timed))
+
+
+def chat_turns(messages: list[dict[str, str]]) -> dict[tuple[str, int], tuple[str, float]]:
+    """Answered chat turns: (conversation, turn number) -> (replying agent, reply seconds)."""
+    by_chat: dict[str, list[tuple[datetime, str, str, str]]] = defaultdict(list)
+    for m in messages:
+        sent = utc(m["sent_at"])
+        if sent is not None and m["author_role"] in ("customer", "agent"):
+            by_chat[m["conversation_id"]].append(
+                (sent, m["message_id"], m["author_role"], m["author_id"])
+            )
+    result: dict[tuple[str, int], tuple[str, float]] = {}
+    for chat_id, items in by_chat.items():
+        items.sort()
+        turn, turn_start, previous = 0, None, None
+        for sent, _, role, author in items:
+            if role == "customer" and previous != "customer":
+                turn, turn_start = turn + 1, sent
+            elif role == "agent" and turn_start is not None:
+                result[(chat_id, turn)] = (
+                    blank_to_none(author),
+                    (sent - turn_start).total_seconds(),
+                )
+                turn_start = None
+            previous = role
+    return result
+
+
+def test_chat_replies_match_python(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """fct_chat_replies: every answered customer turn, its agent and reply time."""
+    expected = chat_turns(landing_contacts["messages"])
+    actual = {
+        (chat_id, turn): (agent, seconds)
+        for chat_id, turn, agent, seconds in query(
+            contacts_warehouse["warehouse"],
+            "select conversation_id, turn_number, agent_id, reply_seconds"
+            " from marts.fct_chat_replies",
+        )
+    }
+    assert len(expected) > 100
+    assert {k for k in expected if k[1] > 1}  # conversations with several turns
+    assert actual == expected

@@ -310,3 +310,120 @@ def test_turnover_of_every_month(experience_warehouse: dict[str, Path]) -> None:
         assert (start_count, end_count, hires, leavers) == (start, end, hired, left_count), month
         if start + end:
             assert turnover == pytest.approx(100.0 * left_count / ((start + end) / 2)), month
+
+
+def survey_contacts(landing: Path) -> dict[str, tuple[str | None, str]]:
+    """Linked contact and channel of every survey response (inbound call, else chat, else
+    ticket; 'unknown' channel without a known contact)."""
+    calls = {
+        row["call_id"]: row
+        for row in landing_rows(landing, "calls", "call_id")
+        if row["direction"].strip().lower() != "outbound"
+    }
+    chats = {
+        row["conversation_id"]: row
+        for row in landing_rows(landing, "chat_conversations", "conversation_id")
+    }
+    tickets = {row["ticket_id"]: row for row in landing_rows(landing, "tickets", "ticket_id")}
+    links: dict[str, tuple[str | None, str]] = {}
+    for row in landing_rows(landing, "survey_responses", "response_id"):
+        if row["call_id"] in calls:
+            links[row["response_id"]] = (f"call:{row['call_id']}", "phone")
+        elif row["conversation_id"] in chats:
+            chat = chats[row["conversation_id"]]
+            links[row["response_id"]] = (f"chat:{row['conversation_id']}", chat["channel"])
+        elif row["ticket_id"] in tickets:
+            ticket = tickets[row["ticket_id"]]
+            links[row["response_id"]] = (f"ticket:{row['ticket_id']}", ticket["channel"])
+        else:
+            links[row["response_id"]] = (None, "unknown")
+    return links
+
+
+def test_survey_responses_fact_matches_python(experience_warehouse: dict[str, Path]) -> None:
+    """fct_survey_responses: contact link, channel, satisfaction, NPS category and lag."""
+    landing, warehouse = experience_warehouse["landing"], experience_warehouse["warehouse"]
+    links = survey_contacts(landing)
+    expected = {}
+    for row in landing_rows(landing, "survey_responses", "response_id"):
+        survey_type, score = row["survey_type"].strip().lower(), int(row["score"])
+        sent_at, responded_at = parse_ts(row["sent_at"]), parse_ts(row["responded_at"])
+        assert responded_at is not None
+        nps_category = None
+        if survey_type == "nps":
+            nps_category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+        expected[row["response_id"]] = (
+            *links[row["response_id"]],
+            score >= CSAT_SATISFIED_MIN if survey_type == "csat" else None,
+            nps_category,
+            (responded_at - sent_at).total_seconds() / 60 if sent_at else None,
+        )
+    rows = query(
+        warehouse,
+        "select response_id, contact_id, channel, is_satisfied, nps_category,"
+        " response_lag_minutes from marts.fct_survey_responses",
+    )
+    actual = {r[0]: r[1:] for r in rows}
+    assert set(actual) == set(expected)
+    lags = {k: v[4] for k, v in expected.items()}
+    assert {k: v[4] for k, v in actual.items()} == pytest.approx(lags)
+    assert {k: v[:4] for k, v in actual.items()} == {k: v[:4] for k, v in expected.items()}
+    linked = Counter((v[0] or "none:").split(":")[0] for v in expected.values())
+    assert linked["call"] and linked["chat"] and linked["ticket"]
+
+
+def test_csat_by_channel_of_a_month(experience_warehouse: dict[str, Path]) -> None:
+    """kpi_csat_by_dimension: responses, csat_pct and avg score per channel in the busiest month."""
+    landing, warehouse = experience_warehouse["landing"], experience_warehouse["warehouse"]
+    links = survey_contacts(landing)
+    scores: dict[tuple[dt.date, str], list[int]] = defaultdict(list)
+    for row in landing_rows(landing, "survey_responses", "response_id"):
+        responded_at = parse_ts(row["responded_at"])
+        if row["survey_type"].strip().lower() == "csat" and responded_at is not None:
+            scores[(month_of(responded_at), links[row["response_id"]][1])].append(int(row["score"]))
+    month = busiest(Counter({m: len(s) for (m, _), s in scores.items()}))
+    expected = {
+        channel: (
+            len(s),
+            pytest.approx(100.0 * sum(x >= CSAT_SATISFIED_MIN for x in s) / len(s)),
+            pytest.approx(sum(s) / len(s)),
+        )
+        for (m, channel), s in scores.items()
+        if m == month
+    }
+    rows = query(
+        warehouse,
+        "select dimension_value, responses, csat_pct, avg_score from marts.kpi_csat_by_dimension"
+        f" where dimension = 'channel' and date_month = date '{month}'",
+    )
+    assert len(expected) >= 3
+    assert {r[0]: r[1:] for r in rows} == expected
+
+
+def test_kb_article_of_a_month(experience_warehouse: dict[str, Path]) -> None:
+    """kpi_kb_articles: views, viewers and votes of the most viewed article-month."""
+    landing, warehouse = experience_warehouse["landing"], experience_warehouse["warehouse"]
+    views: dict[tuple[str, dt.date], list[Row]] = defaultdict(list)
+    for row in landing_rows(landing, "kb_article_views", "view_id"):
+        viewed_at = parse_ts(row["viewed_at"])
+        assert viewed_at is not None
+        views[(row["article_id"], month_of(viewed_at))].append(row)
+    article, month = busiest(Counter({k: len(v) for k, v in views.items()}))
+    rows = views[(article, month)]
+    viewers = {
+        f"customer:{r['customer_id']}"
+        if r["customer_id"]
+        else f"session:{r['session_id']}"
+        if r["session_id"]
+        else f"view:{r['view_id']}"
+        for r in rows
+    }
+    votes = Counter(r["was_helpful"].strip().lower() for r in rows)
+    actual = query(
+        warehouse,
+        "select article_views, unique_viewers, helpful_votes, not_helpful_votes"
+        f" from marts.kpi_kb_articles where article_id = '{article}'"
+        f" and date_month = date '{month}'",
+    )
+    assert votes["true"] and votes["false"]
+    assert actual == [(len(rows), len(viewers), votes["true"], votes["false"])]
