@@ -1,8 +1,9 @@
 """Quality gates in the nightly job: a failing error-level check stops everything downstream.
 
-Layer by layer: mart (a GX mart suite blocks the serving publish), raw (a GX raw suite blocks the
-whole dbt step). The staging gate (quarantine share) is in test_pipeline_e2e.py. The raw case
-runs last: its bad rows stay in raw and keep the raw gate closed for this warehouse.
+Layer by layer: mart (a GX mart suite blocks the serving publish: an injected failing rule, and
+naturally bad data in a mart), raw (a GX raw suite blocks the whole dbt step). The staging gate
+(quarantine share) is in test_pipeline_e2e.py. The raw case runs last: its bad rows stay in raw
+and keep the raw gate closed for this warehouse.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": "2026-07-01 00:00:00"}}}}
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PUBLISH = dg.AssetKey(["publish_serving"])
 
 
 def run_job() -> dg.ExecuteInProcessResult:
@@ -116,11 +118,63 @@ def test_mart_gate_blocks_the_serving_publish(gated: dict[str, Path]) -> None:
     assert check.severity == dg.AssetCheckSeverity.ERROR
     assert "injected mart rule" in (check.description or "")
     assert check.metadata["error_level_failures"].value == 1
-    assert "serving/publish_serving" not in materialized(result)
+    assert PUBLISH.to_user_string() not in materialized(result)
     assert "publish_serving" not in started_steps(result)
     assert digest(gated["serving"], "select * from marts.fct_tickets order by ticket_id") == (
         serving_before
     )
+
+
+def mart_gate_job() -> dg.JobDefinition:
+    """nightly_job cut to the mart suites and the serving publish (no ingest, no dbt: a mart
+    edited in place stays as edited)."""
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("nightly_job")
+    checks = {
+        key
+        for key in job.asset_layer.asset_graph.asset_check_keys
+        if key.name == "gx_suite" and key.asset_key.path[0] == "marts"
+    }
+    return job.get_subset(asset_selection={PUBLISH}, asset_check_selection=checks)
+
+
+def test_bad_mart_data_fails_its_suite_and_blocks_the_publish(gated: dict[str, Path]) -> None:
+    """No injected rule: an impossible value (CSAT 150 %) in a mart fails the mart's own suite."""
+    overview = "select * from marts.kpi_support_overview_monthly order by date_month"
+    serving_before = digest(gated["serving"], overview)
+    with duckdb.connect(str(gated["warehouse"])) as con:
+        month, csat = con.execute(
+            "select date_month, csat_pct from marts.kpi_support_overview_monthly "
+            "where csat_pct is not null order by date_month desc limit 1"
+        ).fetchone()
+        con.execute(
+            "update marts.kpi_support_overview_monthly set csat_pct = 150 where date_month = ?",
+            [month],
+        )
+    try:
+        result = mart_gate_job().execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
+    finally:
+        with duckdb.connect(str(gated["warehouse"])) as con:
+            con.execute(
+                "update marts.kpi_support_overview_monthly set csat_pct = ? where date_month = ?",
+                [csat, month],
+            )
+    assert not result.success
+    failed = failed_checks(result)
+    assert set(failed) == {"marts/kpi_support_overview_monthly:gx_suite"}
+    check = failed["marts/kpi_support_overview_monthly:gx_suite"]
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert check.metadata["error_level_failures"].value == 1
+    failure = check.metadata["failures"].value[0]
+    assert "within 0-100" in failure["expectation"] and failure["failing"] == 1
+    assert failure["sample"][0]["csat_pct"] == 150
+    assert "mart_quality_checks" in started_steps(result)
+    assert "publish_serving" not in started_steps(result)
+    assert PUBLISH.to_user_string() not in materialized(result)
+    assert digest(gated["serving"], overview) == serving_before
 
 
 def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:

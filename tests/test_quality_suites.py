@@ -22,6 +22,7 @@ from orchestration.quality.suites import (
     load_suites,
     outcome_from_result,
 )
+from orchestration.settings import REPO_ROOT
 
 MART_SUITES = {
     "fct_tickets",
@@ -30,6 +31,22 @@ MART_SUITES = {
     "kpi_support_daily",
     "fct_contacts",
     "kpi_survey_monthly",
+    "fct_chat_replies",
+    "fct_survey_responses",
+    "fct_kb_article_views",
+    "kpi_support_overview_monthly",
+    "kpi_agent_daily",
+    "kpi_segment_response_times",
+    "kpi_volume_trends",
+    "kpi_csat_by_dimension",
+    "kpi_complaints_monthly",
+    "kpi_self_service",
+    "kpi_retention_monthly",
+    "kpi_agent_turnover_monthly",
+    "kpi_time_with_customer",
+    "kpi_hourly_volume",
+    "kpi_customer_contacts",
+    "kpi_workflow_usage",
 }
 
 
@@ -51,6 +68,17 @@ def test_every_suite_names_its_asset_and_layer() -> None:
             assert e.get("severity") in ("critical", "warning", "info"), (suite.name, e)
             if e["type"] == "unexpected_rows_expectation":
                 assert "{batch}" in e["kwargs"]["unexpected_rows_query"]
+
+
+def test_every_fct_mart_has_a_suite_and_every_mart_suite_a_model() -> None:
+    """A mart suite checks a dbt model of the marts schema; every fct_* mart has a suite."""
+    models = {p.stem: p for p in (REPO_ROOT / "models" / "marts").glob("*/*.sql")}
+    mart_suites = {s.name: s for s in load_suites("mart")}
+    for name, suite in mart_suites.items():
+        assert name in models, f"{name}: no dbt model models/marts/*/{name}.sql"
+        assert suite.asset_key == f"marts/{name}"
+        assert suite.query == f"select * from marts.{name}"
+    assert {m for m in models if m.startswith("fct_")} <= set(mart_suites)
 
 
 def test_severity_maps_to_check_levels() -> None:
