@@ -262,7 +262,9 @@ def test_file_rejected_as_a_whole_names_file_and_problem(
 
 
 def test_header_only_file_loads_no_rows(loaded: dict[str, Any]) -> None:
-    assert manifest(loaded, "tickets/02_header_only.csv")[0] == "loaded"
+    status, message = manifest(loaded, "tickets/02_header_only.csv")
+    assert status == "loaded"
+    assert message == "tickets/02_header_only.csv: no data rows (header only or empty file)"
     assert q(loaded, "select count(*) from raw.tickets where _source_file like '%02_header%'") == [
         (0,)
     ]

@@ -278,6 +278,10 @@ def _load_file(
                 f"{source_file}: {len(result.rejects)} record(s) could not be split into columns "
                 f"(first at row {first.source_row}: {first.reason}); see {REJECTS_TABLE}"
             )
+        if result.rows_loaded == 0 and not result.rejects:
+            # A legitimate empty export (nothing happened that day) loads, but is said out loud.
+            message = f"{source_file}: no data rows (header only or empty file)"
+            logger.warning("%s", message)
         rows = (result.rows_loaded, len(result.rejects))
         _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
