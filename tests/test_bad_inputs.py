@@ -153,7 +153,6 @@ def run_dbt_staging(root: Path, warehouse: Path) -> subprocess.CompletedProcess[
             "--select",
             "staging",
             "resource_type:seed",
-            "path:data-tests/reconciliation",
             "--indirect-selection",
             "cautious",
             "--vars",

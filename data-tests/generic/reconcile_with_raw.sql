@@ -1,25 +1,25 @@
-{{ config(meta={'dagster': {'ref': {'name': 'stg_landing__agents'}}}) }}
--- Every raw agents row is either staged (a winning or superseded version:
--- sum of versions_count) or quarantined; none is lost or duplicated.
--- Records the loader could not split into columns are in raw._landing_rejects,
--- never in raw, and are reported by the ingest step. Fails with one row.
+{#- Fails (error, one row) unless every raw row of the entity is either staged - a winning or a
+    superseded version, i.e. sum(versions_count) of the stg model - or quarantined: no row lost or
+    counted twice. Records the loader could not split into columns never reach raw; they are in
+    raw._landing_rejects and reported by the ingest step. Applied to each stg_landing__<entity>. -#}
+{% test reconcile_with_raw(model, raw, quarantine_model) %}
+
 with raw_rows as (
-    select count(*) as row_count from {{ source('landing', 'agents') }}
+    select count(*) as row_count from {{ raw }}
 ),
 
 staged_rows as (
     select coalesce(sum(versions_count), 0) as row_count
-    from {{ ref('stg_landing__agents') }}
+    from {{ model }}
 ),
 
 quarantined_rows as (
     select count(*) as row_count
-    from {{ ref('quarantine_landing__agents') }}
+    from {{ quarantine_model }}
 ),
 
 reconciled as (
     select
-        'agents' as entity,
         raw_rows.row_count as raw_rows,
         staged_rows.row_count as staged_rows,
         quarantined_rows.row_count as quarantined_rows,
@@ -33,3 +33,5 @@ reconciled as (
 
 select * from reconciled
 where unaccounted_rows != 0
+
+{% endtest %}
