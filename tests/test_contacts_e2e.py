@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
+from pipeline_helpers import RUN_CONFIG, query
 
 from orchestration.demo import generate
 
@@ -17,7 +17,6 @@ pytestmark = pytest.mark.slow
 
 END_DATE = "2026-06-30"
 AS_OF = datetime(2026, 7, 1)
-RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": "2026-07-01 00:00:00"}}}}
 FCR_WINDOW = timedelta(days=7)
 LOOKBACK = timedelta(weeks=8)
 CONTACT_MARTS = (
@@ -32,14 +31,6 @@ CONTACT_MARTS = (
 )
 
 Contact = tuple[str, str | None, datetime]  # contact_id, customer_id, started_at
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def landing_latest(landing: Path, entity: str, key: str) -> dict[str, dict[str, str]]:

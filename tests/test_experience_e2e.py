@@ -15,18 +15,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
-import duckdb
 import pytest
+from pipeline_helpers import RUN_CONFIG, query
 
 from orchestration.demo import generate
 
 pytestmark = pytest.mark.slow
 
 END_DATE = dt.date(2026, 6, 30)
-AS_OF = "2026-07-01 00:00:00"
 AS_OF_UTC = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
 REPORTING_TZ = "UTC"
-RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": AS_OF}}}}
 CSAT_SATISFIED_MIN = 4
 COMPLAINT_TAGS = {"complaint"}
 DEFLECTION_WINDOW = dt.timedelta(hours=24)
@@ -72,14 +70,6 @@ def landing_rows(landing: Path, entity: str, key: str) -> list[Row]:
         with file.open(newline="", encoding="utf-8-sig") as handle:
             rows += list(csv.DictReader(handle))
     return latest_by_key(rows, key)
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def busiest(counter: Counter) -> object:

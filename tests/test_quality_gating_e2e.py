@@ -18,12 +18,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from pipeline_helpers import RUN_CONFIG
 
 from orchestration.demo import generate
 
 pytestmark = pytest.mark.slow
 
-RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": "2026-07-01 00:00:00"}}}}
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = dg.AssetKey(["publish_serving"])
 

@@ -7,33 +7,14 @@ import csv
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
+from pipeline_helpers import query, run_nightly_job
 
 from orchestration.demo import generate
 
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-AS_OF = "2026-07-01 00:00:00"
-RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": AS_OF}}}}
-
-
-def run_nightly_job() -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
-
-    job = defs.resolve_job_def("nightly_job")
-    return job.execute_in_process(
-        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_publish_serving_depends_on_every_mart(dbt_manifest: Path) -> None:
