@@ -24,6 +24,11 @@ HEADLINES: dict[str, str] = {
     " end), 1) from marts.fct_tickets",
     "tickets with an unknown customer": "select count(*) from marts.fct_tickets"
     " where not has_known_customer",
+    "contacts (tickets, chats, inbound calls)": "select count(*) from marts.fct_contacts",
+    "CSAT, all months (%)": "select round(100.0 * sum(satisfied) / nullif(sum(responses), 0), 1)"
+    " from marts.kpi_survey_monthly where survey_type = 'csat'",
+    "NPS, all months": "select round(100.0 * (sum(promoters) - sum(detractors))"
+    " / nullif(sum(responses), 0), 1) from marts.kpi_survey_monthly where survey_type = 'nps'",
 }
 
 

@@ -245,6 +245,17 @@ def write_raw_suites(folder: Path = EXPECTATIONS_DIR) -> list[Path]:
     return written
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="python -m orchestration.quality.raw_suites",
+        description="Regenerate the raw-entity Great Expectations suites (expectations/raw_*.json)"
+        " from the landing contract (orchestration/ingest/contract.py) and list the files written.",
+    ).parse_args(argv)
     for written_path in write_raw_suites():
         print(written_path.relative_to(REPO_ROOT))
+
+
+if __name__ == "__main__":
+    main()
