@@ -38,10 +38,7 @@ ticket_contacts as (
         milestones.agent_replies_count as replies_count,
         cast(null as boolean) as is_abandoned,
         milestones.is_solved,
-        -- As fct_tickets.is_one_touch_resolution.
-        milestones.is_solved
-        and milestones.agent_replies_count = 1
-        and milestones.reopens_count = 0 as is_one_touch_resolution
+        milestones.is_one_touch_resolution
     from tickets
     inner join milestones
         on tickets.ticket_id = milestones.ticket_id

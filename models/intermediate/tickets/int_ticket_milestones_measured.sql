@@ -90,6 +90,8 @@ measured as (
         events_count,
         customer_turns_count,
         unanswered_turns_count,
+        is_solved and agent_replies_count = 1 and reopens_count = 0 as is_one_touch_resolution,
+        is_solved and agent_replies_count = 2 and reopens_count = 0 as is_two_touch_resolution,
         created_at,
         first_response_at,
         first_solved_at,

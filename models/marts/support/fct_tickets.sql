@@ -81,6 +81,8 @@ joined as (
         milestones.customer_turns_count,
         milestones.unanswered_turns_count,
         milestones.events_count,
+        milestones.is_one_touch_resolution,
+        milestones.is_two_touch_resolution,
         status_times.requester_wait_minutes,
         status_times.requester_wait_business_minutes,
         status_times.agent_wait_minutes,
@@ -95,13 +97,7 @@ joined as (
         coalesce(customers.segment, 'unknown') as customer_segment,
         coalesce(not customers.is_inferred, false) as has_known_customer,
         coalesce(not agents.is_inferred, tickets.assignee_id is null) as has_known_assignee,
-        coalesce(not teams.is_inferred, tickets.team_id is null) as has_known_team,
-        milestones.is_solved
-        and milestones.agent_replies_count = 1
-        and milestones.reopens_count = 0 as is_one_touch_resolution,
-        milestones.is_solved
-        and milestones.agent_replies_count = 2
-        and milestones.reopens_count = 0 as is_two_touch_resolution
+        coalesce(not teams.is_inferred, tickets.team_id is null) as has_known_team
     from tickets
     inner join milestones
         on tickets.ticket_id = milestones.ticket_id
