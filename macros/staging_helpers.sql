@@ -127,7 +127,8 @@
 {#- The winning version per key among the good rows of a base relation (a CTE name or a ref), with
     versions_count = how many good versions of the key were delivered (superseded = versions_count - 1).
     Order: version_column desc nulls last (when given), then later _file_id, then later _source_row.
-    Renders a complete select statement, for use inside a CTE. -#}
+    In an incremental run it ranks only the keys that new files touched (all their versions, old
+    and new). Renders a complete select statement, for use inside a CTE. -#}
 {% macro latest_version(relation, key, version_column=none) -%}
     select *
     from (
@@ -144,7 +145,14 @@
             ) as version_rank,
             count(*) over (partition by {{ key }}) as versions_count
         from {{ relation }}
-        where quarantine_reason is null and not coalesce(is_conflicting_duplicate, false)
+        where
+            quarantine_reason is null
+            and not coalesce(is_conflicting_duplicate, false)
+            {%- if is_incremental() %}
+            -- incremental run: only keys with a row in a file this model has not seen; the
+            -- delete+insert on the key then replaces their previous winner
+            and {{ key }} in (select {{ key }} from {{ relation }} {{ rows_from_new_files() }})
+            {%- endif %}
     ) as ranked_versions
     where version_rank = 1
 {%- endmacro %}

@@ -2,8 +2,11 @@
 
 Usage: python -m orchestration.bench --tickets 100000 [--keep DIR]
 
-Steps: demo generator; ingest into a fresh warehouse; `dbt build` (models, seeds, every test);
-the ticket-metric models alone (dbt run); the whole nightly Dagster job on a fresh warehouse.
+Steps: demo generator; split into the history and its last day (orchestration.demo.deliveries);
+ingest of the history into a fresh warehouse; `dbt build` (models, seeds, every test); the
+ticket-metric models alone (dbt run); the whole nightly Dagster job on a fresh warehouse (a full
+build of the history); the incremental nightly job after the last day's files land; dashboard
+queries on the serving file.
 Peak memory is the highest resident set size of this process plus its children, sampled every
 50 ms. Results are printed and written as Markdown to bench-results/.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import platform
 import shutil
@@ -32,6 +36,7 @@ from tqdm import tqdm
 from orchestration.settings import REPO_ROOT
 
 DBT = str(Path(sys.executable).with_name("dbt"))
+END_DATE = dt.date(2026, 10, 31)
 # The ticket-metric models of the ticket-lifecycle issue: business windows, every intermediate
 # ticket model and the three ticket facts (their dimensions already exist from the full build).
 TICKET_METRIC_MODELS = (
@@ -128,27 +133,40 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     import duckdb
 
     from orchestration.demo import generate
+    from orchestration.demo.deliveries import split_landing
     from orchestration.ingest.loader import load_landing
 
     root = keep or Path(tempfile.mkdtemp(prefix="bench-"))
     results: list[StepResult] = []
     with bench_env(root):
-        steps = tqdm(total=6, desc=f"benchmark {tickets:,} tickets", unit="step")
+        steps = tqdm(total=8, desc=f"benchmark {tickets:,} tickets", unit="step")
 
         def gen() -> str:
-            shutil.rmtree(root / "landing", ignore_errors=True)
+            shutil.rmtree(root / "generated", ignore_errors=True)
             rows = generate(
-                out_dir=root / "landing",
+                out_dir=root / "generated",
                 tickets=tickets,
                 seed=seed,
                 fmt="csv",
-                end_date="2026-10-31",
+                end_date=END_DATE,
                 days=730,
                 files_per_entity=1,
             )
             return f"{sum(rows.values()):,} rows in all"
 
         results.append(measure("demo generator", gen))
+        steps.update()
+
+        def split() -> str:
+            for folder in ("landing", "day"):
+                shutil.rmtree(root / folder, ignore_errors=True)
+            counts = split_landing(
+                root / "generated", root / "landing", root / "day", END_DATE, progress=False
+            )
+            day_rows = sum(c.day_rows for c in counts)
+            return f"last day {END_DATE}: {day_rows:,} rows (new, re-delivered and late)"
+
+        results.append(measure("split: history + last day", split))
         steps.update()
 
         def ingest() -> str:
@@ -186,7 +204,24 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
                 instance.get_run_step_stats(result.run_id)
             )
 
-        results.append(measure("whole nightly job (Dagster)", whole_job))
+        results.append(measure("whole nightly job (Dagster, full build)", whole_job))
+        steps.update()
+
+        def incremental_job() -> str:
+            import dagster as dg
+
+            from orchestration.definitions import defs
+
+            shutil.copytree(root / "day", root / "landing", dirs_exist_ok=True)
+            instance = dg.DagsterInstance.ephemeral()
+            result = defs.resolve_job_def("nightly_job").execute_in_process(
+                instance=instance, raise_on_error=False
+            )
+            return ("succeeded; " if result.success else "FAILED; ") + step_times(
+                instance.get_run_step_stats(result.run_id)
+            )
+
+        results.append(measure("incremental nightly job (one new day)", incremental_job))
         steps.update()
 
         def dashboard_queries() -> str:
@@ -237,8 +272,9 @@ def to_markdown(tickets: int, results: list[StepResult]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m orchestration.bench",
-        description="Benchmark the demo generator, ingest, dbt build, the ticket-metric models and"
-        " the whole nightly job on generated data; prints wall time and peak memory per step.",
+        description="Benchmark the demo generator, ingest, dbt build, the ticket-metric models,"
+        " the whole nightly job (full build) and the incremental nightly job after one more day"
+        " of data, on generated data; prints wall time and peak memory per step.",
     )
     parser.add_argument("--tickets", type=int, default=100_000, help="tickets to generate")
     parser.add_argument("--seed", type=int, default=7, help="generator seed")

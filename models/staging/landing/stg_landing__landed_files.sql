@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 with source as (
     select * from {{ source('landing', '_landing_files') }}
 ),

@@ -1,3 +1,4 @@
+{{ config(unique_key='return_id') }}
 -- depends_on: {{ ref('quarantine_landing__returns') }}
 -- depends_on: {{ ref('stg_landing__landed_files') }}
 -- The quarantine (and the load manifest the gate reads) is recorded before the good rows are

@@ -1,5 +1,6 @@
 with source as (
     select * from {{ source('landing', 'chat_conversations') }}
+    {{ rows_from_new_files() }}
 ),
 
 cleaned as (

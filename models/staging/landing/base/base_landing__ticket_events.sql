@@ -2,6 +2,7 @@
 
 with source as (
     select * from {{ source('landing', 'ticket_events') }}
+    {{ rows_from_new_files() }}
 ),
 
 cleaned as (

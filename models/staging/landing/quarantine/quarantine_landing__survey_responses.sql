@@ -1,5 +1,6 @@
 with base as (
     select * from {{ ref('base_landing__survey_responses') }}
+    {{ rows_from_new_files() }}
 ),
 
 quarantined as (

@@ -1,0 +1,200 @@
+"""Split a generated landing folder into two deliveries: the history before a day, and that day.
+
+Usage: python -m orchestration.demo.deliveries --source DIR --history DIR --day-dir DIR --day D
+
+A nightly refresh sees the second delivery as one day of new data, with what real exports carry:
+- new records of the day (tickets, events, chats, messages, calls, surveys, views, customers, ...);
+- **changed re-deliveries**: a ticket updated on the day was delivered in the history as its state
+  the evening before (updated_at one second before the day, solved/closed shown as open) and comes
+  again with its final version;
+- **identical re-deliveries**: conversations that ended on the day, and the full agent, team and
+  macro lists, come again unchanged;
+- **late records**: a share of older ticket events and survey responses (chosen by a hash of the
+  id, so the split is reproducible) arrives only with the day's delivery.
+
+Loading the history, refreshing, then loading the day and refreshing incrementally must give the
+same warehouse as loading both and rebuilding from scratch: the incremental-refresh test and
+`make bench` use this split. Input files must be CSV (`.csv` or `.csv.gz`, as the demo generator
+writes them); the deliveries are written as CSV.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+HISTORY_FILE = "delivery_1_history.csv"
+DAY_FILE = "delivery_2_{day}.csv"
+
+
+@dataclass(frozen=True)
+class SplitRule:
+    """How one entity is split: the column that dates a row, and what goes into both deliveries."""
+
+    time_column: str | None
+    late_key: str | None = None
+    """Rows dated before the day whose key hashes into the late share arrive with the day."""
+    redeliver_after_column: str | None = None
+    """Rows with this column on or after the day are delivered again with the day."""
+
+
+RULES: dict[str, SplitRule] = {
+    "tickets": SplitRule("created_at", redeliver_after_column="updated_at"),
+    "ticket_events": SplitRule("created_at", late_key="event_id"),
+    "chat_conversations": SplitRule("started_at", redeliver_after_column="ended_at"),
+    "chat_messages": SplitRule("sent_at"),
+    "calls": SplitRule("queued_at"),
+    "survey_responses": SplitRule("responded_at", late_key="response_id"),
+    "kb_article_views": SplitRule("viewed_at"),
+    "customers": SplitRule("created_at"),
+    "subscriptions": SplitRule("started_at"),
+    "returns": SplitRule("returned_at"),
+    "agents": SplitRule(None),
+    "teams": SplitRule(None),
+    "macros": SplitRule(None),
+}
+
+
+@dataclass(frozen=True)
+class SplitCounts:
+    entity: str
+    history_rows: int
+    day_rows: int
+
+
+def _quoted(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _ts(column: str) -> str:
+    return f"try_cast({column} as timestamptz)"
+
+
+def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
+    """Rows of the history delivery, from the view `src` (all columns text)."""
+    if rule.time_column is None:
+        return "select * from src"
+    conditions = [f"{_ts(rule.time_column)} < $cutoff"]
+    if rule.late_key:
+        conditions.append(f"hash({rule.late_key}) % {late_modulo} != 0")
+    select = "select * from src"
+    if entity == "tickets":
+        # The state the evening before: not yet solved, last updated one second before the day.
+        select = (
+            "select * replace ("
+            " case when {u} >= $cutoff and status in ('solved', 'closed') then 'open'"
+            " else status end as status,"
+            " case when {u} >= $cutoff"
+            " then strftime(($cutoff - interval 1 second) at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
+            " else updated_at end as updated_at"
+            ") from src"
+        ).format(u=_ts("updated_at"))
+    return f"{select} where " + " and ".join(conditions)
+
+
+def _day_select(rule: SplitRule, late_modulo: int) -> str:
+    """Rows of the day's delivery, from the view `src`."""
+    if rule.time_column is None:
+        return "select * from src"
+    conditions = [f"{_ts(rule.time_column)} >= $cutoff"]
+    if rule.late_key:
+        conditions.append(f"hash({rule.late_key}) % {late_modulo} = 0")
+    if rule.redeliver_after_column:
+        conditions.append(f"{_ts(rule.redeliver_after_column)} >= $cutoff")
+    # Rows without a readable date stay with the history (the warehouse quarantines them there).
+    return "select * from src where " + " or ".join(conditions)
+
+
+def _source_files(folder: Path) -> list[Path]:
+    files = sorted(p for p in folder.rglob("*") if p.name.endswith((".csv", ".csv.gz")))
+    others = [
+        p for p in folder.rglob("*") if p.is_file() and not p.name.endswith((".csv", ".csv.gz"))
+    ]
+    if others:
+        raise ValueError(f"{folder}: only CSV files can be split, found {others[0].name}")
+    return files
+
+
+def split_landing(
+    source: Path,
+    history: Path,
+    day_dir: Path,
+    day: dt.date,
+    late_share: float = 0.005,
+    progress: bool = True,
+) -> list[SplitCounts]:
+    """Write the history (everything before `day`, 00:00 UTC) and the day's delivery."""
+    late_modulo = max(1, round(1 / late_share)) if late_share > 0 else 2**62
+    cutoff = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    counts: list[SplitCounts] = []
+    entities = [e for e in RULES if (source / e).is_dir()]
+    with duckdb.connect() as con:
+        con.execute("set timezone = 'UTC'")
+        for entity in tqdm(entities, desc="split deliveries", unit="entity", disable=not progress):
+            files = _source_files(source / entity)
+            if not files:
+                continue
+            file_list = "[" + ", ".join(_quoted(p) for p in files) + "]"
+            con.execute(
+                f"create or replace temp view src as select * from read_csv({file_list},"
+                " all_varchar = true, header = true, union_by_name = true)"
+            )
+            rule = RULES[entity]
+            written = []
+            for folder, name, select in (
+                (history, HISTORY_FILE, _history_select(entity, rule, late_modulo)),
+                (day_dir, DAY_FILE.format(day=day.isoformat()), _day_select(rule, late_modulo)),
+            ):
+                target = folder / entity / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                params = {"cutoff": cutoff} if "$cutoff" in select else {}
+                con.execute(f"copy ({select}) to {_quoted(target)} (header)", params)
+                rows = con.execute(f"select count(*) from ({select})", params)
+                written.append(int(rows.fetchone()[0]))  # type: ignore[index]
+            counts.append(SplitCounts(entity, written[0], written[1]))
+    return counts
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m orchestration.demo.deliveries",
+        description=(
+            "Split a demo landing folder into two deliveries: the history before --day, and "
+            "--day itself with changed and identical re-deliveries and late records. Used to "
+            "test and benchmark the incremental nightly refresh."
+        ),
+    )
+    p.add_argument("--source", type=Path, required=True, help="generated landing folder (CSV)")
+    p.add_argument("--history", type=Path, required=True, help="folder for the history delivery")
+    p.add_argument("--day-dir", type=Path, required=True, help="folder for the day's delivery")
+    p.add_argument(
+        "--day", type=dt.date.fromisoformat, required=True, help="the new day, YYYY-MM-DD (UTC)"
+    )
+    p.add_argument(
+        "--late-share",
+        type=float,
+        default=0.005,
+        help="share of older events and surveys delivered late, with the day (default: 0.005)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    counts = split_landing(
+        args.source, args.history, args.day_dir, args.day, args.late_share, not args.quiet
+    )
+    if not args.quiet:
+        for c in counts:
+            print(f"{c.entity:<20} history {c.history_rows:>10,}  day {c.day_rows:>8,}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
