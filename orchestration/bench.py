@@ -191,35 +191,15 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
         steps.update()
 
         def whole_job() -> str:
-            import dagster as dg
-
-            from orchestration.definitions import defs
-
             fresh_warehouse(root)
-            instance = dg.DagsterInstance.ephemeral()
-            result = defs.resolve_job_def("nightly_job").execute_in_process(
-                instance=instance, raise_on_error=False
-            )
-            return ("succeeded; " if result.success else "FAILED; ") + step_times(
-                instance.get_run_step_stats(result.run_id)
-            )
+            return nightly_job()
 
         results.append(measure("whole nightly job (Dagster, full build)", whole_job))
         steps.update()
 
         def incremental_job() -> str:
-            import dagster as dg
-
-            from orchestration.definitions import defs
-
             shutil.copytree(root / "day", root / "landing", dirs_exist_ok=True)
-            instance = dg.DagsterInstance.ephemeral()
-            result = defs.resolve_job_def("nightly_job").execute_in_process(
-                instance=instance, raise_on_error=False
-            )
-            return ("succeeded; " if result.success else "FAILED; ") + step_times(
-                instance.get_run_step_stats(result.run_id)
-            )
+            return nightly_job()
 
         results.append(measure("incremental nightly job (one new day)", incremental_job))
         steps.update()
@@ -236,6 +216,21 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     if keep is None:
         shutil.rmtree(root, ignore_errors=True)
     return results
+
+
+def nightly_job() -> str:
+    """Run the nightly job in process; whether it succeeded and the time of each step."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("nightly_job").execute_in_process(
+        instance=instance, raise_on_error=False
+    )
+    return ("succeeded; " if result.success else "FAILED; ") + step_times(
+        instance.get_run_step_stats(result.run_id)
+    )
 
 
 def step_times(stats: list[Any]) -> str:
