@@ -170,6 +170,41 @@ def test_parquet_values_as_text(con: duckdb.DuckDBPyConnection, landing: Path) -
     assert [g["_source_row"] for g in got] == [1, 2, 3]
 
 
+def test_parquet_column_of_the_wrong_type_loads_as_text_with_a_type_error(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    table = pa.table(
+        {
+            "ticket_id": pa.array([101, 102], type=pa.int64()),  # integer ids: convertible
+            "created_at": pa.array([1_780_000_000, None], type=pa.int64()),  # not a timestamp
+            "customer_id": ["c-1", "c-2"],
+            "channel": ["email", "web"],
+            "status": pa.array([1.5, 2.0], type=pa.float64()),  # not text
+            "tags": [["a", "b"], None],  # a list: fine
+            "loyalty_points": pa.array([dt.time(1, 2), None]),  # outside the contract: any type
+        }
+    )
+    pq.write_table(table, write(landing / "tickets" / "typed.parquet", b""))
+    result = load_landing(con, landing)["tickets"]
+    assert result.files_loaded == ["tickets/typed.parquet"]
+    [created, status] = [w for _, w in result.files_with_warnings]
+    assert created == (
+        "tickets/typed.parquet: type error in column created_at: expected text or a timestamp "
+        "(VARCHAR, TIMESTAMP, TIMESTAMP WITH TIME ZONE, DATE), found BIGINT; loaded as text "
+        "without loss, e.g. '1780000000': staging quarantines the values it cannot read"
+    )
+    assert "column status: expected text (VARCHAR, UUID) or an integer, found DOUBLE" in status
+    [entry] = manifest(con)
+    assert entry["status"] == "loaded" and entry["rows_loaded"] == 2
+    assert created in str(entry["message"]) and status in str(entry["message"])
+    got = rows(con, "select * from raw.tickets order by _source_row")
+    assert [(g["ticket_id"], g["created_at"], g["status"]) for g in got] == [
+        ("101", "1780000000", "1.5"),
+        ("102", None, "2.0"),
+    ]
+    assert got[0]["tags"] == '["a","b"]' and got[0]["loyalty_points"] == "01:02:00"
+
+
 # --- whole-file rejections -------------------------------------------------------------------
 
 

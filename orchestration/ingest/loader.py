@@ -57,6 +57,9 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_rejected: int = 0
     message: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the file from loading (e.g. a Parquet column of the wrong
+    type); also in `message`."""
 
 
 @dataclass
@@ -77,6 +80,8 @@ class EntityLoadResult:
     """Rows in raw.<entity> after the run."""
     files_unchanged: int = 0
     """Files already handled by an earlier run (same path and content): nothing done."""
+    files_with_warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(source_file, warning) for each problem of a file loaded in this run (e.g. a type error)."""
 
 
 ProgressCallback = Callable[[FileOutcome], None]
@@ -282,6 +287,8 @@ def _load_file(
             # A legitimate empty export (nothing happened that day) loads, but is said out loud.
             message = f"{source_file}: no data rows (header only or empty file)"
             logger.warning("%s", message)
+        if result.warnings:
+            message = "; ".join([*([message] if message else []), *result.warnings])
         rows = (result.rows_loaded, len(result.rejects))
         _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
@@ -299,7 +306,9 @@ def _load_file(
     if message:
         logger.warning("%s", message)
     logger.info("Loaded %s: %d rows into raw.%s", source_file, result.rows_loaded, entity.name)
-    return FileOutcome(entity.name, source_file, LOADED, rows[0], rows[1], message)
+    return FileOutcome(
+        entity.name, source_file, LOADED, rows[0], rows[1], message, tuple(result.warnings)
+    )
 
 
 def _select_entities(entities: Iterable[str] | None) -> list[str]:
@@ -361,6 +370,7 @@ def load_landing(
 def _count(result: EntityLoadResult, outcome: FileOutcome) -> None:
     if outcome.status == LOADED:
         result.files_loaded.append(outcome.source_file)
+        result.files_with_warnings += [(outcome.source_file, w) for w in outcome.warnings]
         result.rows_loaded += outcome.rows_loaded
         result.rows_rejected += outcome.rows_rejected
     elif outcome.status == REJECTED:
