@@ -1,9 +1,10 @@
 """Bad landing inputs: each kind says which file, which line and what is wrong, the good rows of the
 same file still load, and every raw row is staged or quarantined (reconciliation).
 
-One landing folder holds every case (one file each); it is loaded once (plus a second load for
-the renamed file), staged once with `dbt build --select staging` (quarantine limit lifted, so the
-reconciliation tests decide) and validated once with the raw GX suites.
+One landing folder holds every case (one file each); it is loaded once and validated with the raw
+GX suites (which judge the rows of that load run), loaded a second time for the renamed file, and
+staged once with `dbt build --select staging` (quarantine limit lifted, so the reconciliation tests
+decide).
 """
 
 from __future__ import annotations

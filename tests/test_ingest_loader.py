@@ -15,7 +15,12 @@ import pytest
 
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
 from orchestration.ingest.landing import EmptyLandingError
-from orchestration.ingest.loader import FileOutcome, ensure_raw_tables, load_landing
+from orchestration.ingest.loader import (
+    FileOutcome,
+    ensure_raw_tables,
+    latest_load_run,
+    load_landing,
+)
 
 TICKET_HEADER = "ticket_id,created_at,customer_id,channel,status"
 
@@ -466,7 +471,35 @@ def test_ensure_raw_tables_is_idempotent(con: duckdb.DuckDBPyConnection) -> None
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).fetchall()
     }
-    assert tables == {*ENTITIES, "_landing_files", "_landing_rejects"}
+    assert tables == {*ENTITIES, "_landing_files", "_landing_rejects", "_load_runs"}
+
+
+def test_every_load_is_a_load_run_even_without_new_files(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    assert load_landing(con, landing)["tickets"].load_run_id == 1
+    assert load_landing(con, landing)["tickets"].load_run_id == 2  # nothing new: still a run
+    write(landing / "tickets" / "b.csv", TICKET_HEADER + "\nt2,2024-01-02,c1,email,open\n")
+    assert load_landing(con, landing, ["tickets"])["tickets"].load_run_id == 3
+    assert latest_load_run(con) == 3
+    runs = con.execute("select load_run_id, entities from raw._load_runs order by 1").fetchall()
+    assert [r[0] for r in runs] == [1, 2, 3] and runs[2][1] == "tickets"
+    assert [(m["source_file"], m["load_run_id"]) for m in manifest(con)] == [
+        ("tickets/a.csv", 1),
+        ("tickets/b.csv", 3),
+    ]
+
+
+def test_load_run_ids_continue_after_a_warehouse_without_the_run_table(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    load_landing(con, landing)
+    load_landing(con, landing)
+    con.execute("drop table raw._load_runs")  # as a warehouse loaded before the table existed
+    assert latest_load_run(con) is None
+    assert load_landing(con, landing)["tickets"].load_run_id == 2  # after the manifest's 1
 
 
 def test_empty_landing_folder_is_an_error(con: duckdb.DuckDBPyConnection, landing: Path) -> None:

@@ -33,6 +33,7 @@ def load_result_metadata(result: EntityLoadResult) -> dict[str, dg.MetadataValue
         "rows_loaded": result.rows_loaded,
         "rows_rejected": result.rows_rejected,
         "rows_total": result.rows_total,
+        "load_run_id": result.load_run_id if result.load_run_id is not None else -1,
         "loaded_files": dg.MetadataValue.md(
             "\n".join(f"- {f}" for f in result.files_loaded) or "(none new)"
         ),

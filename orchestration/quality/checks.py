@@ -1,8 +1,9 @@
 """Dagster asset checks: each GX suite of expectations/ on its asset, plus raw freshness.
 
 - `raw_quality_checks`: one step after the ingest step; for every `landing/<entity>` a blocking
-  `gx_suite` check (error-level expectations failing = ERROR: the dbt step does not run) and a
-  `freshness` check (WARN, or ERROR with QUALITY_FRESHNESS_SEVERITY=error).
+  `gx_suite` check on the rows of the latest load run (error-level expectations failing = ERROR:
+  the dbt step does not run) and a `freshness` check (WARN, or ERROR with
+  QUALITY_FRESHNESS_SEVERITY=error).
 - `mart_quality_checks`: one step after the dbt step; a blocking `gx_suite` check per mart suite.
 Both open the warehouse read-only and close it before returning (DuckDB: one writer), and write a
 Markdown report to QUALITY_REPORTS_DIR/<run_id>/<layer>.md.
@@ -17,6 +18,7 @@ import duckdb
 
 from orchestration.dbt.assets import warehouse_dbt_models
 from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.loader import latest_load_run
 from orchestration.quality.freshness import Freshness, FreshnessPolicy, measure
 from orchestration.quality.report import render_report, write_report
 from orchestration.quality.suites import ERROR, Suite, SuiteOutcome, load_suites
@@ -30,8 +32,13 @@ def asset_key(suite: Suite) -> dg.AssetKey:
     return dg.AssetKey.from_user_string(suite.asset_key)
 
 
-def suite_check_result(outcome: SuiteOutcome, report_path: str) -> dg.AssetCheckResult:
-    """Passed when every expectation passed; ERROR when an error-level one failed, else WARN."""
+def suite_check_result(
+    outcome: SuiteOutcome, report_path: str, extra: dict[str, int | str] | None = None
+) -> dg.AssetCheckResult:
+    """Passed when every expectation passed; ERROR when an error-level one failed, else WARN.
+
+    `rows_validated` is the size of the batch (for raw suites: the rows of the latest load run,
+    0 when that run loaded nothing for the entity and the suite was skipped)."""
     failed = outcome.failed
     failing = [
         {
@@ -58,6 +65,8 @@ def suite_check_result(outcome: SuiteOutcome, report_path: str) -> dg.AssetCheck
             "error_level_failures": sum(1 for f in failed if f.level == ERROR),
             "failures": dg.MetadataValue.json(failing),
             "skipped": outcome.skipped_reason or "",
+            **({} if outcome.batch_rows is None else {"rows_validated": outcome.batch_rows}),
+            **(extra or {}),
             "report": dg.MetadataValue.path(report_path),
         },
     )
@@ -146,12 +155,15 @@ def raw_quality_checks(
     con = duckdb.connect(str(warehouse.path), read_only=True)
     try:
         freshness = [measure(con, ENTITIES[name], now, policy) for name in sorted(fresh_keys)]
+        load_run = latest_load_run(con)
     finally:
         con.close()
     extra = [f"- freshness of {f.entity}: {'; '.join(f.problems) or 'fresh'}" for f in freshness]
+    extra.append(f"- suites judged the rows of load run {load_run} (raw._load_runs)")
     outcomes, report = _run_and_report(context, warehouse, "raw", _selected(context, "raw"), extra)
+    run_metadata: dict[str, int | str] = {"load_run_id": -1 if load_run is None else load_run}
     for outcome in outcomes:
-        yield suite_check_result(outcome, report)
+        yield suite_check_result(outcome, report, run_metadata)
     for fresh in freshness:
         yield freshness_check_result(fresh, policy)
 

@@ -2,7 +2,9 @@
 
 A suite file is GX 1.x suite JSON (`name`, `expectations` with `type`, `kwargs`, `severity`,
 `meta`) plus project keys in `meta`: `asset_key` (the Dagster asset it checks, e.g.
-`landing/tickets`), `query` (the SQL batch it validates, run inside DuckDB) and `layer`.
+`landing/tickets`), `query` (the SQL batch it validates, run inside DuckDB) and `layer`; optional
+`batch` (what the query selects, in words) and `skip_if_empty` (an empty batch is reported as
+skipped, not validated: the raw suites, whose batch is the rows of the latest load run).
 GX severity `critical` is an error (blocks downstream assets); `warning` and `info` warn.
 """
 
@@ -40,6 +42,10 @@ class Suite:
     layer: str
     expectations: list[dict[str, Any]]
     path: Path | None = None
+    batch: str = ""
+    """What the query selects, in words (e.g. 'rows of raw.tickets loaded by the latest load
+    run'); empty for a whole table."""
+    skip_if_empty: bool = False
 
     @property
     def model(self) -> str:
@@ -65,6 +71,8 @@ def load_suite(path: Path) -> Suite:
         layer=str(meta["layer"]),
         expectations=list(data.get("expectations") or []),
         path=path,
+        batch=str(meta.get("batch") or ""),
+        skip_if_empty=bool(meta.get("skip_if_empty")),
     )
 
 
@@ -94,6 +102,8 @@ class SuiteOutcome:
     suite: Suite
     outcomes: list[ExpectationOutcome]
     skipped_reason: str | None = None
+    batch_rows: int | None = None
+    """Rows in the validated batch (None when not counted: the suite was not run)."""
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
