@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,3 +183,41 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def _failure_detail(outcome: ExpectationOutcome) -> str:
+    text = outcome.description
+    if outcome.failures is not None:
+        text += f" ({outcome.failures} failing row(s))"
+    if outcome.error:
+        text += f": {outcome.error}"
+    elif outcome.sample:
+        text += f", e.g. {json.dumps(outcome.sample[0], default=str)[:200]}"
+    return text
+
+
+def gate_failure_lines(outcomes: Iterable[SuiteOutcome], check_name: str) -> list[str]:
+    """One line per suite that failed at error level: the check, its asset, the failing
+    error-level expectations with their failing rows and a sample."""
+    lines = []
+    for o in outcomes:
+        errors = [f for f in o.failed if f.level == ERROR]
+        if not errors:
+            continue
+        lines.append(
+            f"check '{check_name}' on asset '{o.suite.asset_key}' failed, {len(errors)} "
+            f"error-level expectation(s): " + "; ".join(_failure_detail(f) for f in errors)
+        )
+    return lines
+
+
+def gate_failure_message(layer: str, lines: Iterable[str], after: str = "") -> str | None:
+    """The run's failure message when a blocking check of `layer` failed, else None."""
+    lines = list(lines)
+    if not lines:
+        return None
+    message = (
+        f"Data-quality gate stopped the run at the {layer} layer; downstream assets were not "
+        "materialized.\n" + "\n".join(f"- {line}" for line in lines)
+    )
+    return message + (f"\n{after}" if after else "")
