@@ -101,4 +101,5 @@ lock: $(STAMP) ## regenerate constraints.txt from the current venv
 	$(BIN)/uv pip freeze --python $(BIN)/python --exclude-editable >> constraints.txt
 
 clean: ## remove the warehouse, dbt target and Dagster state (keeps .venv and landing data)
-	rm -rf target logs $(DAGSTER_HOME) $(WAREHOUSE_PATH) $(WAREHOUSE_PATH).wal
+	rm -rf target logs $(DAGSTER_HOME) $(WAREHOUSE_PATH) $(WAREHOUSE_PATH).wal \
+	  $(WAREHOUSE_PATH).building.duckdb $(WAREHOUSE_PATH).building.json $(WAREHOUSE_PATH).failed.duckdb

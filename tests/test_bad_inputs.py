@@ -1,9 +1,10 @@
 """Bad landing inputs: each kind says which file, which line and what is wrong, the good rows of the
 same file still load, and every raw row is staged or quarantined (reconciliation).
 
-One landing folder holds every case (one file each); it is loaded once (plus a second load for
-the renamed file), staged once with `dbt build --select staging` (quarantine limit lifted, so the
-reconciliation tests decide) and validated once with the raw GX suites.
+One landing folder holds every case (one file each); it is loaded once and validated with the raw
+GX suites (which judge the rows of that load run), loaded a second time for the renamed file, and
+staged once with `dbt build --select staging` (quarantine limit lifted, so the reconciliation tests
+decide).
 """
 
 from __future__ import annotations
@@ -179,18 +180,25 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     landing, warehouse = root / "landing", root / "warehouse.duckdb"
     build_landing(landing)
     with duckdb.connect(str(warehouse)) as con:
-        load_landing(con, landing)
+        first = load_landing(con, landing)
+    from orchestration.quality.gx_runner import run_suites
+    from orchestration.quality.suites import load_suites
+
+    raw = {o.suite.name: o for o in run_suites(warehouse, load_suites("raw"))}
     # Renamed and delivered again: the old name disappears, the same bytes come back.
     renamed = landing / "tickets" / "21_renamed.csv"
     renamed.rename(landing / "tickets" / "21_renamed_again.csv")
     with duckdb.connect(str(warehouse)) as con:
         second = load_landing(con, landing, ["tickets"])
     dbt = run_dbt_staging(root, warehouse)
-    from orchestration.quality.gx_runner import run_suites
-    from orchestration.quality.suites import load_suites
-
-    raw = {o.suite.name: o for o in run_suites(warehouse, load_suites("raw"))}
-    return {"root": root, "warehouse": warehouse, "dbt": dbt, "second": second, "raw": raw}
+    return {
+        "root": root,
+        "warehouse": warehouse,
+        "dbt": dbt,
+        "first": first,
+        "second": second,
+        "raw": raw,
+    }
 
 
 def q(loaded: dict[str, Any], sql: str, *params: object) -> list[tuple]:
@@ -267,6 +275,24 @@ def test_header_only_file_loads_no_rows(loaded: dict[str, Any]) -> None:
     assert q(loaded, "select count(*) from raw.tickets where _source_file like '%02_header%'") == [
         (0,)
     ]
+
+
+def test_parquet_column_of_the_wrong_type_is_a_type_error_naming_file_and_types(
+    loaded: dict[str, Any],
+) -> None:
+    """Loaded as text (lossless), with a type error naming the file, the column, the expected and
+    the found type; staging then quarantines the rows (test_bad_value_is_quarantined_...)."""
+    file = "tickets/22_wrong_type.parquet"
+    status, message = manifest(loaded, file)
+    assert status == "loaded"
+    assert message == (
+        f"{file}: type error in column created_at: expected text or a timestamp (VARCHAR, "
+        "TIMESTAMP, TIMESTAMP WITH TIME ZONE, DATE), found BIGINT; loaded as text without loss, "
+        "e.g. '1780000000': staging quarantines the values it cannot read"
+    )
+    assert loaded["first"]["tickets"].files_with_warnings == [(file, message)]
+    sql = "select ticket_id, created_at from raw.tickets where _source_file = ? order by 1 desc"
+    assert q(loaded, sql, file) == [("pq-good-1", None), ("pq-bad", "1780000000")]
 
 
 def test_extra_column_is_kept_and_rows_load(loaded: dict[str, Any]) -> None:

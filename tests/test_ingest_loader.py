@@ -15,7 +15,12 @@ import pytest
 
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
 from orchestration.ingest.landing import EmptyLandingError
-from orchestration.ingest.loader import FileOutcome, ensure_raw_tables, load_landing
+from orchestration.ingest.loader import (
+    FileOutcome,
+    ensure_raw_tables,
+    latest_load_run,
+    load_landing,
+)
 
 TICKET_HEADER = "ticket_id,created_at,customer_id,channel,status"
 
@@ -168,6 +173,41 @@ def test_parquet_values_as_text(con: duckdb.DuckDBPyConnection, landing: Path) -
     assert got[0]["rating"] == "4.5"
     assert got[1]["seats"] == "2"
     assert [g["_source_row"] for g in got] == [1, 2, 3]
+
+
+def test_parquet_column_of_the_wrong_type_loads_as_text_with_a_type_error(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    table = pa.table(
+        {
+            "ticket_id": pa.array([101, 102], type=pa.int64()),  # integer ids: convertible
+            "created_at": pa.array([1_780_000_000, None], type=pa.int64()),  # not a timestamp
+            "customer_id": ["c-1", "c-2"],
+            "channel": ["email", "web"],
+            "status": pa.array([1.5, 2.0], type=pa.float64()),  # not text
+            "tags": [["a", "b"], None],  # a list: fine
+            "loyalty_points": pa.array([dt.time(1, 2), None]),  # outside the contract: any type
+        }
+    )
+    pq.write_table(table, write(landing / "tickets" / "typed.parquet", b""))
+    result = load_landing(con, landing)["tickets"]
+    assert result.files_loaded == ["tickets/typed.parquet"]
+    [created, status] = [w for _, w in result.files_with_warnings]
+    assert created == (
+        "tickets/typed.parquet: type error in column created_at: expected text or a timestamp "
+        "(VARCHAR, TIMESTAMP, TIMESTAMP WITH TIME ZONE, DATE), found BIGINT; loaded as text "
+        "without loss, e.g. '1780000000': staging quarantines the values it cannot read"
+    )
+    assert "column status: expected text (VARCHAR, UUID) or an integer, found DOUBLE" in status
+    [entry] = manifest(con)
+    assert entry["status"] == "loaded" and entry["rows_loaded"] == 2
+    assert created in str(entry["message"]) and status in str(entry["message"])
+    got = rows(con, "select * from raw.tickets order by _source_row")
+    assert [(g["ticket_id"], g["created_at"], g["status"]) for g in got] == [
+        ("101", "1780000000", "1.5"),
+        ("102", None, "2.0"),
+    ]
+    assert got[0]["tags"] == '["a","b"]' and got[0]["loyalty_points"] == "01:02:00"
 
 
 # --- whole-file rejections -------------------------------------------------------------------
@@ -431,7 +471,35 @@ def test_ensure_raw_tables_is_idempotent(con: duckdb.DuckDBPyConnection) -> None
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).fetchall()
     }
-    assert tables == {*ENTITIES, "_landing_files", "_landing_rejects"}
+    assert tables == {*ENTITIES, "_landing_files", "_landing_rejects", "_load_runs"}
+
+
+def test_every_load_is_a_load_run_even_without_new_files(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    assert load_landing(con, landing)["tickets"].load_run_id == 1
+    assert load_landing(con, landing)["tickets"].load_run_id == 2  # nothing new: still a run
+    write(landing / "tickets" / "b.csv", TICKET_HEADER + "\nt2,2024-01-02,c1,email,open\n")
+    assert load_landing(con, landing, ["tickets"])["tickets"].load_run_id == 3
+    assert latest_load_run(con) == 3
+    runs = con.execute("select load_run_id, entities from raw._load_runs order by 1").fetchall()
+    assert [r[0] for r in runs] == [1, 2, 3] and runs[2][1] == "tickets"
+    assert [(m["source_file"], m["load_run_id"]) for m in manifest(con)] == [
+        ("tickets/a.csv", 1),
+        ("tickets/b.csv", 3),
+    ]
+
+
+def test_load_run_ids_continue_after_a_warehouse_without_the_run_table(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n")
+    load_landing(con, landing)
+    load_landing(con, landing)
+    con.execute("drop table raw._load_runs")  # as a warehouse loaded before the table existed
+    assert latest_load_run(con) is None
+    assert load_landing(con, landing)["tickets"].load_run_id == 2  # after the manifest's 1
 
 
 def test_empty_landing_folder_is_an_error(con: duckdb.DuckDBPyConnection, landing: Path) -> None:

@@ -121,6 +121,7 @@ def test_rerun_without_new_files_changes_nothing(built_warehouse: dict[str, Path
 def test_gate_stops_bad_data_before_the_marts(built_warehouse: dict[str, Path]) -> None:
     warehouse, landing = built_warehouse["warehouse"], built_warehouse["landing"]
     marts_before = table_digest(warehouse, "marts.fct_tickets", "ticket_id")
+    staged_before = table_digest(warehouse, "staging.stg_landing__tickets", "ticket_id")
     bad = landing / "tickets" / "zz_bad_export.csv"
     with bad.open("w", newline="") as handle:
         writer = csv.writer(handle)
@@ -141,4 +142,16 @@ def test_gate_stops_bad_data_before_the_marts(built_warehouse: dict[str, Path]) 
     assert not any(
         key.endswith("fct_tickets") or key.endswith("kpi_support_daily") for key in built
     )
+    assert not {"promote_warehouse_build", "publish_serving"} & built
     assert table_digest(warehouse, "marts.fct_tickets", "ticket_id") == marts_before
+    # Build-then-swap: staging was rebuilt in the working copy only; the warehouse keeps it too.
+    assert table_digest(warehouse, "staging.stg_landing__tickets", "ticket_id") == staged_before
+    failed_build = warehouse.with_name(warehouse.name + ".failed.duckdb")
+    assert f"the failed build is kept as {failed_build}" in failure
+    assert (
+        query(failed_build, "select count(*) from quarantine.quarantine_landing__tickets")[0][0]
+        >= 200
+    )
+    assert query(warehouse, "select count(*) from raw.tickets where ticket_id like 'bad-%'") == [
+        (200,)
+    ]

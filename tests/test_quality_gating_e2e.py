@@ -1,9 +1,12 @@
-"""Quality gates in the nightly job: a failing error-level check stops everything downstream.
+"""Quality gates in the nightly job: a failing error-level check stops everything downstream, and
+the warehouse keeps its previous marts (build-then-swap: dbt builds a working copy that replaces
+the warehouse file only when every gate passed).
 
-Layer by layer: mart (a GX mart suite blocks the serving publish: an injected failing rule, and
-naturally bad data in a mart), raw (a GX raw suite blocks the whole dbt step). The staging gate
-(quarantine share) is in test_pipeline_e2e.py. The raw case runs last: its bad rows stay in raw
-and keep the raw gate closed for this warehouse.
+Layer by layer: mart (a GX mart suite fails on the build of newly landed data; an impossible value
+edited into a mart fails its suite; landed data that passes the raw and staging checks but breaks
+a mart's tests), raw (a GX raw suite blocks the whole dbt step). The staging gate (quarantine
+share) is in test_pipeline_e2e.py. The tests share one warehouse and run in file order; the raw
+case runs last: its bad rows stay in raw.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = dg.AssetKey(["publish_serving"])
+PROMOTE = dg.AssetKey(["promote_warehouse_build"])
 
 
 def run_job() -> dg.ExecuteInProcessResult:
@@ -51,6 +55,44 @@ def materialized(result: dg.ExecuteInProcessResult) -> set[str]:
 
 def started_steps(result: dg.ExecuteInProcessResult) -> set[str]:
     return {str(e.step_key) for e in result.all_events if e.event_type_value == "STEP_START"}
+
+
+def step_failures(result: dg.ExecuteInProcessResult) -> str:
+    return "\n".join(
+        str(e.event_specific_data.error.message) for e in result.all_events if e.is_step_failure
+    )
+
+
+def marts_content(path: Path) -> dict[str, str]:
+    """Every table of schema marts with a digest of all its rows (sorted by every column)."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
+        return {
+            t: hashlib.sha256(
+                repr(con.execute(f'select * from marts."{t}" order by all').fetchall()).encode()
+            ).hexdigest()
+            for t in tables
+        }
+
+
+def count(path: Path, sql: str) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return int(con.execute(sql).fetchone()[0])
+
+
+def write_tickets(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["ticket_id", "created_at", "updated_at", "customer_id", "channel", "status"]
+        )
+        writer.writerows(rows)
 
 
 def failed_checks(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
@@ -92,8 +134,18 @@ def test_reports_are_written_per_run_and_layer(gated: dict[str, Path]) -> None:
     assert "raw_tickets" in (gated["reports"] / reports[0].parent.name / "raw.md").read_text()
 
 
-def test_mart_gate_blocks_the_serving_publish(gated: dict[str, Path]) -> None:
+def test_mart_gate_keeps_the_previous_marts_and_blocks_the_publish(gated: dict[str, Path]) -> None:
+    """New good tickets are landed and built, but an (injected) error-level mart rule fails: the
+    build is not promoted, so the warehouse's marts stay as they were, and the publish waits."""
+    warehouse, failed_build = gated["warehouse"], gated["root"] / "warehouse.duckdb.failed.duckdb"
     serving_before = digest(gated["serving"], "select * from marts.fct_tickets order by ticket_id")
+    marts_before = marts_content(warehouse)
+    tickets_before = count(warehouse, "select count(*) from marts.fct_tickets")
+    new = [
+        [f"new-{i}", "2026-06-25T09:00:00Z", "2026-06-25T09:00:00Z", "c-new", "email", "open"]
+        for i in range(20)
+    ]
+    write_tickets(gated["landing"] / "tickets" / "zz_new_good.csv", new)
     suite_path = gated["suites"] / "fct_tickets.json"
     original = suite_path.read_text()
     suite = json.loads(original)
@@ -118,11 +170,25 @@ def test_mart_gate_blocks_the_serving_publish(gated: dict[str, Path]) -> None:
     assert check.severity == dg.AssetCheckSeverity.ERROR
     assert "injected mart rule" in (check.description or "")
     assert check.metadata["error_level_failures"].value == 1
-    assert PUBLISH.to_user_string() not in materialized(result)
-    assert "publish_serving" not in started_steps(result)
+    assert check.metadata["validated_file"].value.endswith("warehouse.duckdb.building.duckdb")
+    message = step_failures(result)
+    assert "check 'gx_suite' on asset 'marts/fct_tickets' failed" in message
+    assert (
+        f"injected mart rule that every ticket breaks ({tickets_before + 20} failing row(s))"
+        in (message)
+    )
+    assert f"the failed build is kept as {failed_build}" in message
+    assert not {PUBLISH.to_user_string(), PROMOTE.to_user_string()} & materialized(result)
+    assert not {"publish_serving", "promote_warehouse_build"} & started_steps(result)
     assert digest(gated["serving"], "select * from marts.fct_tickets order by ticket_id") == (
         serving_before
     )
+    # The warehouse keeps every mart as it was; the failed build (with the new tickets) is aside.
+    assert marts_content(warehouse) == marts_before
+    assert count(failed_build, "select count(*) from marts.fct_tickets") == tickets_before + 20
+    assert not (gated["root"] / "warehouse.duckdb.building.duckdb").exists()
+    # The landed rows are in the warehouse's raw schema once, and are not loaded again.
+    assert count(warehouse, "select count(*) from raw.tickets where ticket_id like 'new-%'") == 20
 
 
 def mart_gate_job() -> dg.JobDefinition:
@@ -177,6 +243,56 @@ def test_bad_mart_data_fails_its_suite_and_blocks_the_publish(gated: dict[str, P
     assert digest(gated["serving"], overview) == serving_before
 
 
+def test_mart_level_bad_data_keeps_the_previous_marts(gated: dict[str, Path]) -> None:
+    """A ticket solved a day before it was created: the raw suites only warn (an event before its
+    ticket), staging keeps it (not a quarantine rule), the mart's checks fail (negative resolution
+    time). The warehouse keeps its marts; a re-run without new files neither loses nor reloads
+    the landed rows and fails the same way."""
+    warehouse, landing = gated["warehouse"], gated["landing"]
+    failed_build = gated["root"] / "warehouse.duckdb.failed.duckdb"
+    marts_before = marts_content(warehouse)
+    write_tickets(
+        landing / "tickets" / "zz_solved_early.csv",
+        [["early-1", "2026-06-20T10:00:00Z", "2026-06-20T10:00:00Z", "c-1", "email", "solved"]],
+    )
+    events = landing / "ticket_events" / "zz_solved_early.csv"
+    with events.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["event_id", "ticket_id", "created_at", "event_type", "actor_role", "to_value"]
+        )
+        writer.writerow(
+            ["early-e1", "early-1", "2026-06-19T10:00:00Z", "status_change", "agent", "solved"]
+        )
+    for attempt in ("landed", "re-run without new files"):
+        result = run_job()
+        assert not result.success, attempt
+        failed = failed_checks(result)
+        errors = {k for k, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR}
+        assert not [k for k in errors if k.startswith(("landing/", "staging/"))], attempt
+        message = step_failures(result)
+        assert "on asset 'fct_tickets' failed, 1 failing row(s)" in message, message
+        assert f"the failed build is kept as {failed_build}" in message
+        assert not {PUBLISH.to_user_string(), PROMOTE.to_user_string()} & materialized(result)
+        assert marts_content(warehouse) == marts_before, attempt
+        assert count(warehouse, "select count(*) from raw.tickets where ticket_id = 'early-1'") == 1
+        assert (
+            count(
+                failed_build, "select count(*) from marts.fct_tickets where ticket_id = 'early-1'"
+            )
+            == 1
+        )
+    tickets_check = failed_checks(result).get("landing/tickets:gx_suite")
+    assert tickets_check is None  # the re-run found 0 new rows: skipped, passed
+    skipped = {
+        e.asset_key.to_user_string(): e
+        for e in result.get_asset_check_evaluations()
+        if e.check_name == "gx_suite" and e.asset_key.path[0] == "landing"
+    }
+    assert skipped["landing/tickets"].metadata["rows_validated"].value == 0
+    assert "0 new rows" in (skipped["landing/tickets"].description or "")
+
+
 def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
     warehouse = gated["warehouse"]
     marts_before = digest(warehouse, "select * from marts.fct_tickets order by ticket_id")
@@ -196,4 +312,21 @@ def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
     assert "landing/tickets" in built
     assert not any(k.startswith(("staging/", "marts/")) for k in built)
     assert "warehouse_dbt_models" not in started_steps(result)
+    assert digest(warehouse, "select * from marts.fct_tickets order by ticket_id") == marts_before
+    message = step_failures(result)
+    assert "check 'gx_suite' on asset 'landing/tickets' failed" in message
+    assert "(300 failing row(s))" in message  # Id customer_id is delivered on at least 99 %
+
+    # Next night, no new file: the raw suites see 0 new rows and pass; the staging quarantine
+    # gate, which judges the tickets' latest delivered batch again, still holds the rows back.
+    again = run_job()
+    assert not again.success
+    tickets = next(
+        e
+        for e in again.get_asset_check_evaluations()
+        if e.asset_key == dg.AssetKey(["landing", "tickets"]) and e.check_name == "gx_suite"
+    )
+    assert tickets.passed and tickets.metadata["rows_validated"].value == 0
+    failure = step_failures(again)
+    assert "quarantine_within_limit" in failure and "stg_landing__tickets" in failure
     assert digest(warehouse, "select * from marts.fct_tickets order by ticket_id") == marts_before

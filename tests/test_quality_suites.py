@@ -120,6 +120,12 @@ def tiny_warehouse(tmp_path: Path) -> Path:
             "'c', case when i = 7 then 'Pigeon' else 'Email' end, 'on-hold', "
             "'tickets/a.csv', i, timestamp '2026-06-02 00:00:00', 1 from range(50) t(i)"
         )
+        con.execute(
+            "insert into raw._landing_files (file_id, entity, source_file, content_hash, status, "
+            "loaded_at, load_run_id) values (1, 'tickets', 'tickets/a.csv', 'x', 'loaded', "
+            "timestamp '2026-06-02 00:00:00', 1)"
+        )
+        con.execute("insert into raw._load_runs values (1, timestamp '2026-06-02 00:00:00', '')")
     return path
 
 
@@ -144,7 +150,12 @@ def test_runner_finds_failures_and_releases_the_file(tiny_warehouse: Path) -> No
     channel = next(f for d, f in failed.items() if d.startswith("channel holds known"))
     assert channel.level == WARN and channel.sample[0]["unknown_value"] == "Pigeon"
     assert not any(d.startswith("status holds known") for d in failed)  # 'on-hold' is a synonym
-    assert outcomes["raw_teams"].passed
+    assert tickets.batch_rows == 50
+    teams = outcomes["raw_teams"]  # the load run delivered no team
+    assert teams.passed and teams.batch_rows == 0 and not teams.outcomes
+    assert teams.skipped_reason == (
+        "0 new rows: no rows of raw.teams loaded by the latest load run"
+    )
     with duckdb.connect(str(tiny_warehouse)) as con:  # read-write again: GX let go of the file
         con.execute("create table probe as select 1 as x")
     report = render_report("t", outcomes.values())

@@ -25,9 +25,12 @@ def test_publish_serving_depends_on_every_mart(dbt_manifest: Path) -> None:
     key = dg.AssetKey("publish_serving")
     marts = {k for k in graph.get_all_asset_keys() if k.path[0] == "marts"}
     assert marts and set(MART_KEYS) == marts
-    assert graph.get(key).parent_keys == marts
+    promote = dg.AssetKey("promote_warehouse_build")
+    assert graph.get(key).parent_keys == marts | {promote}  # publishes the swapped build
+    assert graph.get(promote).parent_keys == marts
     assert graph.get(key).group_name == "serving"
-    assert key in defs.resolve_job_def("nightly_job").asset_layer.selected_asset_keys
+    selected = defs.resolve_job_def("nightly_job").asset_layer.selected_asset_keys
+    assert {key, promote} <= selected
 
 
 def test_nightly_job_publishes_and_a_failed_gate_keeps_the_previous_file(

@@ -1,4 +1,5 @@
-"""dbt as Dagster assets: one thin @dbt_assets that streams `dbt build` (models, seeds, tests)."""
+"""dbt as Dagster assets: one thin @dbt_assets that streams `dbt build` (models, seeds, tests)
+into a working copy of the warehouse (build-then-swap, orchestration/warehouse_build.py)."""
 
 import json
 import shutil
@@ -6,10 +7,26 @@ import shutil
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.dbt.build import dbt_build_args, describe_failures, failed_nodes
+from orchestration.dbt.build import (
+    build_kept_message,
+    dbt_build_args,
+    describe_failures,
+    environ_override,
+    failed_nodes,
+    promotes_later,
+)
 from orchestration.dbt.project import dbt_project
 from orchestration.dbt.translator import translator
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse_build import (
+    WarehouseChangedError,
+    keep_failed_build,
+    promote_build,
+    start_build,
+)
+
+PROMOTE_KEY = dg.AssetKey("promote_warehouse_build")
+"""The asset that swaps the checked working copy in (orchestration/dbt/promote.py)."""
 
 
 class DbtBuildConfig(dg.Config):
@@ -32,12 +49,17 @@ def warehouse_dbt_models(
     warehouse: WarehouseResource,
     config: DbtBuildConfig,
 ):
-    # `warehouse` holds the run's write lock while dbt writes the file.
-    context.log.info(f"Building {warehouse.path}")
-    dbt_vars = {"as_of": config.as_of} if config.as_of else None
-    invocation = dbt.cli(
-        dbt_build_args(config.full_refresh, dbt_vars), context=context, raise_on_error=False
+    # `warehouse` holds the run's write lock; dbt writes only the working copy.
+    started = start_build(warehouse.path)
+    context.log.info(
+        f"Copied {warehouse.path} to the working copy {started.copy} "
+        f"({started.bytes_copied / 1e6:,.0f} MB in {started.seconds:.1f} s); dbt builds the copy"
     )
+    dbt_vars = {"as_of": config.as_of} if config.as_of else None
+    with environ_override(WAREHOUSE_PATH=str(started.copy)):  # read when dbt starts
+        invocation = dbt.cli(
+            dbt_build_args(config.full_refresh, dbt_vars), context=context, raise_on_error=False
+        )
     yield from invocation.stream()
     ok = invocation.is_successful()
     message = ""
@@ -47,5 +69,29 @@ def warehouse_dbt_models(
         message = describe_failures(failed_nodes(run_results, manifest))
     shutil.rmtree(invocation.target_path, ignore_errors=True)
     if not ok:
+        kept = keep_failed_build(warehouse.path)
+        message += "\n" + build_kept_message(warehouse.path, kept)
         context.log.error(message)
         raise dg.Failure(description=message)
+    selection = context.run.asset_selection
+    if not promotes_later(PROMOTE_KEY, selection, context.job_def.asset_layer.selected_asset_keys):
+        # A run without the promote asset (e.g. a few models materialized from the UI): dbt's
+        # own tests gated the build, swap it in now.
+        try:
+            promoted = promote_build(warehouse.path)
+        except WarehouseChangedError as error:
+            kept = keep_failed_build(warehouse.path)
+            raise dg.Failure(
+                description=f"{error}\n{build_kept_message(warehouse.path, kept)}"
+            ) from error
+        context.log.info(
+            f"{PROMOTE_KEY.to_user_string()} is not part of this run: swapped the build into "
+            f"{promoted.warehouse} after dbt's tests passed"
+        )
+
+
+# Every dbt asset keyed marts/<model>: marts added later are included without editing this file.
+MART_KEYS = sorted(
+    (key for key in warehouse_dbt_models.keys if key.path[0] == "marts"),
+    key=lambda k: k.to_user_string(),
+)

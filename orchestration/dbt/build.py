@@ -1,11 +1,16 @@
-"""Pure helpers for the dbt step: CLI arguments and the gate-failure message."""
+"""Pure helpers for the dbt step: CLI arguments, the gate-failure message, build-then-swap."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -80,4 +85,42 @@ def describe_failures(failures: Iterable[FailedNode]) -> str:
         return "dbt build failed (no failing node in run_results.json; see the dbt log above)."
     return "Data-quality gate stopped the build; downstream assets were not rebuilt.\n" + "\n".join(
         f"- {line}" for line in lines
+    )
+
+
+@contextmanager
+def environ_override(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of the block (e.g. WAREHOUSE_PATH while dbt's
+    subprocess starts: it copies os.environ), then restore them. Not thread-safe: the nightly
+    job runs its steps one at a time in one process."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def promotes_later(
+    promote_key: K, run_selection: Collection[K] | None, job_assets: Collection[K]
+) -> bool:
+    """True when the promote asset runs later in this run (it swaps the build in after the mart
+    checks); False for runs without it, where the dbt step swaps the build in itself.
+
+    `run_selection` is the run's asset selection: None or empty for the whole job (Dagster gives
+    an empty set then), else the assets picked, e.g. in the UI; `job_assets` are the job's
+    (subset) assets."""
+    return promote_key in (run_selection or job_assets)
+
+
+def build_kept_message(warehouse: Path, kept: Path | None) -> str:
+    """What happened to the warehouse after a failed gate, and where the failed build is."""
+    where = f"the failed build is kept as {kept} for inspection" if kept else "no build was kept"
+    return (
+        f"The build was not promoted: {warehouse} keeps its previous staging, intermediate and "
+        f"mart tables (raw rows loaded by this run stay there and are not loaded again); {where}."
     )

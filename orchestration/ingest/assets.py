@@ -17,6 +17,7 @@ from orchestration.resources import WarehouseResource
 
 SOURCE_NAME = "landing"
 FILES_ACCEPTED_CHECK = "landing_files_accepted"
+COLUMN_TYPES_CHECK = "landing_column_types"
 MANIFEST_KEY = dg.AssetKey([SOURCE_NAME, "_landing_files"])
 
 
@@ -32,6 +33,7 @@ def load_result_metadata(result: EntityLoadResult) -> dict[str, dg.MetadataValue
         "rows_loaded": result.rows_loaded,
         "rows_rejected": result.rows_rejected,
         "rows_total": result.rows_total,
+        "load_run_id": result.load_run_id if result.load_run_id is not None else -1,
         "loaded_files": dg.MetadataValue.md(
             "\n".join(f"- {f}" for f in result.files_loaded) or "(none new)"
         ),
@@ -49,6 +51,23 @@ def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
         metadata={
             "files_rejected": len(result.files_rejected),
             "rejections": dg.MetadataValue.md(rejected or "(none)"),
+        },
+    )
+
+
+def column_types_check(result: EntityLoadResult) -> dg.AssetCheckResult:
+    """Warning when a file of this run loaded with a column of the wrong type (e.g. a Parquet
+    timestamp column holding numbers): the values are kept as text, staging quarantines them."""
+    found = "\n".join(f"- {warning}" for _, warning in result.files_with_warnings)
+    return dg.AssetCheckResult(
+        asset_key=raw_asset_key(result.entity),
+        check_name=COLUMN_TYPES_CHECK,
+        passed=not result.files_with_warnings,
+        severity=dg.AssetCheckSeverity.WARN,
+        description=found or "every loaded column has a type staging can read",
+        metadata={
+            "type_errors": len(result.files_with_warnings),
+            "errors": dg.MetadataValue.md(found or "(none)"),
         },
     )
 
@@ -82,6 +101,15 @@ def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
             description="No landed file of this entity was rejected as a whole (warning).",
         )
         for name in ENTITIES
+    ]
+    + [
+        dg.AssetCheckSpec(
+            name=COLUMN_TYPES_CHECK,
+            asset=raw_asset_key(name),
+            description="Every column loaded in this run has a type the contract expects "
+            "(a Parquet column of another type is kept as text; warning).",
+        )
+        for name in ENTITIES
     ],
     can_subset=True,
 )
@@ -102,10 +130,13 @@ def ingest_landing_files(
         result = results[entity]
         for file, message in result.files_rejected:
             context.log.error(f"{entity}: rejected {file}: {message}")
+        for _, warning in result.files_with_warnings:
+            context.log.warning(f"{entity}: {warning}")
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(entity), metadata=load_result_metadata(result)
         )
         yield rejected_files_check(result)
+        yield column_types_check(result)
     if MANIFEST_KEY in context.selected_asset_keys:
         yield dg.MaterializeResult(
             asset_key=MANIFEST_KEY,

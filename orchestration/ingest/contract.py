@@ -160,6 +160,26 @@ SURVEY_SCALES = {"csat": (1, 5), "nps": (0, 10), "ces": (1, 7)}
 CALL_DIRECTIONS = ("inbound", "outbound")
 MACRO_KINDS = ("macro", "automation", "trigger")
 
+# Value kinds beyond text, used to judge the column types of typed files (Parquet).
+NUMBER_COLUMNS = frozenset({"score", "hold_seconds", "wrap_up_seconds", "monthly_amount", "amount"})
+BOOLEAN_COLUMNS = frozenset({"is_public", "was_helpful", "is_active"})
+LIST_COLUMNS = frozenset({"tags"})
+
+
+def column_kind(column: str) -> str:
+    """What a contract column holds: `timestamp` (every `*_at`), `number`, `boolean`, `list` or
+    `text` (ids, codes, names and free text)."""
+    if column.endswith("_at"):
+        return "timestamp"
+    if column in NUMBER_COLUMNS:
+        return "number"
+    if column in BOOLEAN_COLUMNS:
+        return "boolean"
+    if column in LIST_COLUMNS:
+        return "list"
+    return "text"
+
+
 SYNONYMS = {
     "status": {"on_hold": ("on-hold", "hold", "onhold")},
     "role": {"customer": ("end-user", "end_user", "enduser", "requester"), "agent": ("admin",)},

@@ -4,7 +4,9 @@
 `raw.<entity>` (all values as text, plus `_source_file`, `_source_row`, `_loaded_at`, `_file_id`),
 records each file in `raw._landing_files` and every record it could not split into columns in
 `raw._landing_rejects`. Each file loads in its own transaction: a file is either fully recorded
-(its good rows, its rejected rows and its manifest row) or not at all. See docs/landing-contract.md.
+(its good rows, its rejected rows and its manifest row) or not at all. Every call is a load run,
+recorded in `raw._load_runs` even when it finds nothing new; the raw checks judge the rows of the
+latest one. See docs/landing-contract.md.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 MANIFEST_TABLE = "raw._landing_files"
 REJECTS_TABLE = "raw._landing_rejects"
+LOAD_RUNS_TABLE = "raw._load_runs"
 
 LOADED = "loaded"
 REJECTED = "rejected"
@@ -57,6 +60,9 @@ class FileOutcome:
     rows_loaded: int = 0
     rows_rejected: int = 0
     message: str | None = None
+    warnings: tuple[str, ...] = ()
+    """Problems that did not stop the file from loading (e.g. a Parquet column of the wrong
+    type); also in `message`."""
 
 
 @dataclass
@@ -77,6 +83,10 @@ class EntityLoadResult:
     """Rows in raw.<entity> after the run."""
     files_unchanged: int = 0
     """Files already handled by an earlier run (same path and content): nothing done."""
+    files_with_warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(source_file, warning) for each problem of a file loaded in this run (e.g. a type error)."""
+    load_run_id: int | None = None
+    """The load run (raw._load_runs) of this call."""
 
 
 ProgressCallback = Callable[[FileOutcome], None]
@@ -116,6 +126,37 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
         "file_id bigint not null, entity varchar not null, source_file varchar not null, "
         "source_row bigint, reason varchar not null, raw_record varchar)"
     )
+    con.execute(
+        f"create table if not exists {LOAD_RUNS_TABLE} ("
+        "load_run_id bigint primary key, started_at timestamp not null, entities varchar)"
+    )
+
+
+def start_load_run(con: duckdb.DuckDBPyConnection, entities: Iterable[str]) -> int:
+    """Record a new load run and return its id (one more than any run seen so far, including
+    runs recorded only in the manifest by warehouses older than raw._load_runs)."""
+    row = con.execute(
+        f"select greatest((select coalesce(max(load_run_id), 0) from {MANIFEST_TABLE}), "
+        f"(select coalesce(max(load_run_id), 0) from {LOAD_RUNS_TABLE})) + 1"
+    ).fetchone()
+    load_run_id = int(row[0]) if row else 1
+    con.execute(
+        f"insert into {LOAD_RUNS_TABLE} values (?, ?, ?)",
+        [load_run_id, _utc_now(), ",".join(entities)],
+    )
+    return load_run_id
+
+
+def latest_load_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The id of the latest load run, None when nothing was ever loaded (or no run table yet)."""
+    found = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = '_load_runs'"
+    ).fetchone()
+    if not found or not found[0]:
+        return None
+    row = con.execute(f"select max(load_run_id) from {LOAD_RUNS_TABLE}").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
 
 
 def content_hash(path: Path) -> str:
@@ -282,6 +323,8 @@ def _load_file(
             # A legitimate empty export (nothing happened that day) loads, but is said out loud.
             message = f"{source_file}: no data rows (header only or empty file)"
             logger.warning("%s", message)
+        if result.warnings:
+            message = "; ".join([*([message] if message else []), *result.warnings])
         rows = (result.rows_loaded, len(result.rejects))
         _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
@@ -299,7 +342,9 @@ def _load_file(
     if message:
         logger.warning("%s", message)
     logger.info("Loaded %s: %d rows into raw.%s", source_file, result.rows_loaded, entity.name)
-    return FileOutcome(entity.name, source_file, LOADED, rows[0], rows[1], message)
+    return FileOutcome(
+        entity.name, source_file, LOADED, rows[0], rows[1], message, tuple(result.warnings)
+    )
 
 
 def _select_entities(entities: Iterable[str] | None) -> list[str]:
@@ -331,11 +376,9 @@ def load_landing(
     files = discover_files(landing_dir)
     require_files(landing_dir, files)
     ensure_raw_tables(con)
-    # Every call is one load run: the quarantine gate judges the rows of an entity's latest run.
-    run_row = con.execute(
-        f"select coalesce(max(load_run_id), 0) + 1 from {MANIFEST_TABLE}"
-    ).fetchone()
-    load_run_id = int(run_row[0]) if run_row else 1
+    # Every call is one load run: the raw suites judge the rows of the latest run, the quarantine
+    # gate the rows of each entity's latest run that delivered files.
+    load_run_id = start_load_run(con, selected)
 
     setting = con.execute("select current_setting('preserve_insertion_order')").fetchone()
     previous_order = bool(setting[0]) if setting else True
@@ -344,7 +387,7 @@ def load_landing(
     results: dict[str, EntityLoadResult] = {}
     try:
         for name in selected:
-            result = EntityLoadResult(entity=name)
+            result = EntityLoadResult(entity=name, load_run_id=load_run_id)
             for path in files[name]:
                 outcome = _load_file(con, ENTITIES[name], path, landing_dir, load_run_id)
                 _count(result, outcome)
@@ -361,6 +404,7 @@ def load_landing(
 def _count(result: EntityLoadResult, outcome: FileOutcome) -> None:
     if outcome.status == LOADED:
         result.files_loaded.append(outcome.source_file)
+        result.files_with_warnings += [(outcome.source_file, w) for w in outcome.warnings]
         result.rows_loaded += outcome.rows_loaded
         result.rows_rejected += outcome.rows_rejected
     elif outcome.status == REJECTED:

@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from orchestration.ingest.contract import METADATA_COLUMNS, Entity
+from orchestration.ingest.contract import METADATA_COLUMNS, Entity, column_kind
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class RejectedRow:
 class ReadResult:
     rows_loaded: int = 0
     rejects: list[RejectedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """Problems that did not stop the file from loading (e.g. a column of the wrong type)."""
 
 
 def quote_ident(name: str) -> str:
@@ -432,11 +434,93 @@ def _parquet_text(column: str, duckdb_type: str) -> str:
     return f"cast({ident} as varchar)"
 
 
+_INTEGER_TYPES = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
+    | {"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
+)
+
+
+def parquet_type_family(duckdb_type: str) -> str:
+    """The family of a column type as DuckDB reads it from Parquet: text, uuid, integer,
+    decimal, float, timestamp, date, boolean, list, or other (blob, time, struct, map, ...)."""
+    kind = duckdb_type.upper()
+    if kind == "VARCHAR" or kind.startswith(("VARCHAR(", "ENUM(")):
+        return "text"
+    if kind == "UUID":
+        return "uuid"
+    if kind in _INTEGER_TYPES:
+        return "integer"
+    if kind.startswith("DECIMAL"):
+        return "decimal"
+    if kind in ("FLOAT", "DOUBLE", "REAL"):
+        return "float"
+    if kind.startswith("TIMESTAMP"):
+        return "timestamp"
+    if kind == "DATE":
+        return "date"
+    if kind == "BOOLEAN":
+        return "boolean"
+    if kind.endswith("]"):
+        return "list"
+    return "other"
+
+
+# Contract column kind -> (Parquet type families converted to the text staging reads, wording).
+EXPECTED_PARQUET_TYPES: dict[str, tuple[frozenset[str], str]] = {
+    "text": (frozenset({"text", "uuid", "integer"}), "text (VARCHAR, UUID) or an integer"),
+    "timestamp": (
+        frozenset({"text", "timestamp", "date"}),
+        "text or a timestamp (VARCHAR, TIMESTAMP, TIMESTAMP WITH TIME ZONE, DATE)",
+    ),
+    "number": (
+        frozenset({"text", "integer", "decimal", "float"}),
+        "text or a number (VARCHAR, an integer, DECIMAL, FLOAT, DOUBLE)",
+    ),
+    "boolean": (frozenset({"text", "boolean", "integer"}), "text, BOOLEAN or an integer 0/1"),
+    "list": (frozenset({"text", "list"}), "text or a list (VARCHAR, VARCHAR[])"),
+}
+
+
+def unexpected_parquet_type(entity: Entity, column: str, duckdb_type: str) -> str | None:
+    """What a contract column should have been when its Parquet type is not one staging can
+    read (e.g. 'text or a timestamp (...)'), else None. Columns outside the contract may have any
+    type: they are kept as text and never interpreted."""
+    if column not in entity.columns:
+        return None
+    accepted, wording = EXPECTED_PARQUET_TYPES[column_kind(column)]
+    return None if parquet_type_family(duckdb_type) in accepted else wording
+
+
+def parquet_type_error(
+    source_file: str, column: str, expected: str, duckdb_type: str, example: str | None
+) -> str:
+    """The loader's warning for a column of the wrong type: file, column, expected, found."""
+    shown = "" if example is None else f", e.g. {example[:40]!r}"
+    return (
+        f"{source_file}: type error in column {column}: expected {expected}, found {duckdb_type}; "
+        f"loaded as text without loss{shown}: staging quarantines the values it cannot read"
+    )
+
+
+def _first_value_as_text(
+    con: duckdb.DuckDBPyConnection, path: Path, column: str, duckdb_type: str
+) -> str | None:
+    row = con.execute(
+        f"select {_parquet_text(column, duckdb_type)} from read_parquet(?) "
+        f"where {quote_ident(column)} is not null limit 1",
+        [str(path)],
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def load_parquet(path: Path, sink: RawSink) -> ReadResult:
     """Load a Parquet file: every column cast to text, lists and structs as JSON text.
 
     Time-zone-aware timestamps become ISO text in UTC with `+00:00`, naive ones ISO text without
     an offset. `_source_row` is the row's position in the file (DuckDB's file_row_number).
+    Every type DuckDB reads has an exact text form, so a contract column of a type staging cannot
+    interpret (a timestamp column holding numbers) still loads, with a type-error warning naming
+    the file, the column, the expected and the found type (docs/landing-contract.md).
     """
     try:
         described = sink.con.execute(
@@ -455,4 +539,10 @@ def load_parquet(path: Path, sink: RawSink) -> ReadResult:
     select_list += ", file_row_number + 1 as _source_row"
     from_clause = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
     rows = sink.insert_select(select_list, from_clause)
-    return ReadResult(rows_loaded=rows)
+    warnings = []
+    for (original, kind), name in zip(delivered, names, strict=True):
+        expected = unexpected_parquet_type(sink.entity, name, kind)
+        if expected:
+            example = _first_value_as_text(sink.con, path, original, kind)
+            warnings.append(parquet_type_error(sink.source_file, name, expected, kind, example))
+    return ReadResult(rows_loaded=rows, warnings=warnings)

@@ -1,26 +1,40 @@
 """Dagster asset checks: each GX suite of expectations/ on its asset, plus raw freshness.
 
 - `raw_quality_checks`: one step after the ingest step; for every `landing/<entity>` a blocking
-  `gx_suite` check (error-level expectations failing = ERROR: the dbt step does not run) and a
-  `freshness` check (WARN, or ERROR with QUALITY_FRESHNESS_SEVERITY=error).
-- `mart_quality_checks`: one step after the dbt step; a blocking `gx_suite` check per mart suite.
-Both open the warehouse read-only and close it before returning (DuckDB: one writer), and write a
-Markdown report to QUALITY_REPORTS_DIR/<run_id>/<layer>.md.
+  `gx_suite` check on the rows of the latest load run (error-level expectations failing = ERROR:
+  the dbt step does not run) and a `freshness` check (WARN, or ERROR with
+  QUALITY_FRESHNESS_SEVERITY=error). Reads the warehouse file.
+- `mart_quality_checks`: one step after the dbt step; a blocking `gx_suite` check per mart suite,
+  on the working copy dbt built (build-then-swap: the warehouse file is replaced only after them).
+Both open their file read-only and close it before returning (DuckDB: one writer), write a
+Markdown report to QUALITY_REPORTS_DIR/<run_id>/<layer>.md, and fail the step with a message
+naming each failed check, its asset and the failing rows when an error-level check failed.
 """
 
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
 from orchestration.dbt.assets import warehouse_dbt_models
+from orchestration.dbt.build import build_kept_message
 from orchestration.ingest.contract import ENTITIES
+from orchestration.ingest.loader import latest_load_run
 from orchestration.quality.freshness import Freshness, FreshnessPolicy, measure
 from orchestration.quality.report import render_report, write_report
-from orchestration.quality.suites import ERROR, Suite, SuiteOutcome, load_suites
+from orchestration.quality.suites import (
+    ERROR,
+    Suite,
+    SuiteOutcome,
+    gate_failure_lines,
+    gate_failure_message,
+    load_suites,
+)
 from orchestration.resources import WarehouseResource
+from orchestration.warehouse_build import build_in_progress
 
 GX_CHECK = "gx_suite"
 FRESHNESS_CHECK = "freshness"
@@ -30,8 +44,13 @@ def asset_key(suite: Suite) -> dg.AssetKey:
     return dg.AssetKey.from_user_string(suite.asset_key)
 
 
-def suite_check_result(outcome: SuiteOutcome, report_path: str) -> dg.AssetCheckResult:
-    """Passed when every expectation passed; ERROR when an error-level one failed, else WARN."""
+def suite_check_result(
+    outcome: SuiteOutcome, report_path: str, extra: dict[str, int | str] | None = None
+) -> dg.AssetCheckResult:
+    """Passed when every expectation passed; ERROR when an error-level one failed, else WARN.
+
+    `rows_validated` is the size of the batch (for raw suites: the rows of the latest load run,
+    0 when that run loaded nothing for the entity and the suite was skipped)."""
     failed = outcome.failed
     failing = [
         {
@@ -58,6 +77,8 @@ def suite_check_result(outcome: SuiteOutcome, report_path: str) -> dg.AssetCheck
             "error_level_failures": sum(1 for f in failed if f.level == ERROR),
             "failures": dg.MetadataValue.json(failing),
             "skipped": outcome.skipped_reason or "",
+            **({} if outcome.batch_rows is None else {"rows_validated": outcome.batch_rows}),
+            **(extra or {}),
             "report": dg.MetadataValue.path(report_path),
         },
     )
@@ -90,14 +111,15 @@ def _selected(context: dg.AssetCheckExecutionContext, layer: str) -> list[Suite]
 
 def _run_and_report(
     context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
+    path: Path,
     layer: str,
     suites: list[Suite],
     extra: list[str],
 ) -> tuple[list[SuiteOutcome], str]:
     from orchestration.quality.gx_runner import run_suites  # GX import costs ~3-6 s
 
-    outcomes = run_suites(warehouse.path, suites)
+    context.log.info(f"Validating the {layer} suites on {path}")
+    outcomes = run_suites(path, suites)
     title = f"Data quality, {layer} layer, run {context.run.run_id}"
     path = write_report(context.run.run_id, layer, render_report(title, outcomes, extra))
     for o in outcomes:
@@ -146,14 +168,30 @@ def raw_quality_checks(
     con = duckdb.connect(str(warehouse.path), read_only=True)
     try:
         freshness = [measure(con, ENTITIES[name], now, policy) for name in sorted(fresh_keys)]
+        load_run = latest_load_run(con)
     finally:
         con.close()
     extra = [f"- freshness of {f.entity}: {'; '.join(f.problems) or 'fresh'}" for f in freshness]
-    outcomes, report = _run_and_report(context, warehouse, "raw", _selected(context, "raw"), extra)
+    extra.append(f"- suites judged the rows of load run {load_run} (raw._load_runs)")
+    suites = _selected(context, "raw")
+    outcomes, report = _run_and_report(context, warehouse.path, "raw", suites, extra)
+    run_metadata: dict[str, int | str] = {"load_run_id": -1 if load_run is None else load_run}
     for outcome in outcomes:
-        yield suite_check_result(outcome, report)
+        yield suite_check_result(outcome, report, run_metadata)
     for fresh in freshness:
         yield freshness_check_result(fresh, policy)
+    lines = gate_failure_lines(outcomes, GX_CHECK)
+    if policy.level == ERROR:
+        lines += [
+            f"check '{FRESHNESS_CHECK}' on asset 'landing/{f.entity}' failed: "
+            + "; ".join(f.problems)
+            for f in freshness
+            if not f.fresh
+        ]
+    message = gate_failure_message("raw", lines, "The dbt step does not run; no model is rebuilt.")
+    if message:
+        context.log.error(message)
+        raise dg.Failure(description=message)
 
 
 @dg.multi_asset_check(
@@ -173,9 +211,17 @@ def raw_quality_checks(
 def mart_quality_checks(
     context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
 ) -> Iterator[dg.AssetCheckResult]:
-    outcomes, report = _run_and_report(context, warehouse, "mart", _selected(context, "mart"), [])
+    path = warehouse.models_path
+    outcomes, report = _run_and_report(context, path, "mart", _selected(context, "mart"), [])
     for outcome in outcomes:
-        yield suite_check_result(outcome, report)
+        yield suite_check_result(outcome, report, {"validated_file": str(path)})
+    after = ""
+    if build_in_progress(warehouse.path):
+        after = build_kept_message(warehouse.path, warehouse.files.failed)
+    message = gate_failure_message("mart", gate_failure_lines(outcomes, GX_CHECK), after)
+    if message:
+        context.log.error(message)
+        raise dg.Failure(description=message)
 
 
 quality_checks = [raw_quality_checks, mart_quality_checks]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +78,41 @@ def _suite_object(gx: Any, name: str, indexed: list[tuple[int, dict[str, Any]]])
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
+def batch_rows(warehouse_path: Path, suites: Iterable[Suite]) -> dict[str, int | None]:
+    """Rows in each suite's batch (`select count(*)` of its query, in DuckDB, read-only); None
+    when the query fails (GX then reports the error on every expectation)."""
+    suites = list(suites)
+    if not suites:
+        return {}
+    counts: dict[str, int | None] = {}
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        for s in suites:
+            try:
+                row = con.execute(f"select count(*) from ({s.query}) as batch").fetchone()
+                counts[s.name] = int(row[0]) if row else 0
+            except duckdb.Error as exc:
+                logger.warning("%s: cannot count its batch (%s)", s.name, exc)
+                counts[s.name] = None
+    finally:
+        con.close()
+    return counts
+
+
+def empty_batch_reason(suite: Suite) -> str:
+    what = suite.batch or f"rows of {_reads(suite) or 'its query'}"
+    return f"0 new rows: no {what}"
+
+
 def run_suites(
     warehouse_path: Path, suites: Iterable[Suite], relations: set[str] | None = None
 ) -> list[SuiteOutcome]:
-    """Validate each suite's `query` batch; a suite whose table does not exist is skipped."""
+    """Validate each suite's `query` batch; a suite whose table does not exist is skipped, and so
+    is a `skip_if_empty` suite whose batch has no row (e.g. no new raw rows in this load run)."""
     suites = list(suites)
     relations = existing_relations(warehouse_path) if relations is None else relations
+    present = [s for s in suites if not _reads(s) or _reads(s) in relations]
+    counts = batch_rows(warehouse_path, present)
     import great_expectations as gx
 
     _patch_gx_for_duckdb()
@@ -97,10 +127,13 @@ def run_suites(
     outcomes: list[SuiteOutcome] = []
     try:
         for suite in suites:
-            if _reads(suite) and _reads(suite) not in relations:
+            if suite.name not in counts:
                 outcomes.append(SuiteOutcome(suite, [], f"{_reads(suite)} does not exist"))
-                continue
-            outcomes.append(_validate(context, datasource, suite))
+            elif suite.skip_if_empty and counts[suite.name] == 0:
+                outcomes.append(SuiteOutcome(suite, [], empty_batch_reason(suite), 0))
+            else:
+                outcome = _validate(context, datasource, suite)
+                outcomes.append(replace(outcome, batch_rows=counts[suite.name]))
     finally:
         _close(datasource)
     return outcomes

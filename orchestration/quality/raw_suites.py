@@ -7,6 +7,12 @@ changing the contract and commit the result (tests/test_quality_suites.py fails 
 Raw values are text as delivered, so typed rules (timestamps, scores, known values) are SQL
 (`UnexpectedRowsExpectation`) that normalises like staging does. Aggregate rules return one row
 only when a share is exceeded, so they never ship a million rows out of DuckDB.
+
+Each suite validates the rows of the **latest load run** (`raw._load_runs`: every loader call,
+even one that found nothing new), selected in SQL through the manifest (`_file_id` ->
+`raw._landing_files.load_run_id`): a bad old file does not fail every later night, and a bad new
+file is not diluted by history. An entity that the latest run loaded no rows for is skipped
+(`skip_if_empty`), with 0 new rows in the check's metadata.
 """
 
 from __future__ import annotations
@@ -213,13 +219,26 @@ def _entity_rules(entity: Entity) -> list[dict[str, Any]]:
     return []
 
 
+def latest_load_run_query(entity: Entity) -> str:
+    """The rows of raw.<entity> loaded by the latest load run (SQL, run inside DuckDB)."""
+    return _sql(
+        f"select * from raw.{entity.name}",
+        "where _file_id in (",
+        "    select file_id from raw._landing_files",
+        "    where load_run_id = (select max(load_run_id) from raw._load_runs)",
+        ")",
+    )
+
+
 def raw_suite(entity: Entity) -> dict[str, Any]:
     """The GX suite (as JSON-ready dict) of one raw entity."""
     return {
         "name": f"raw_{entity.name}",
         "meta": {
             "asset_key": f"landing/{entity.name}",
-            "query": f"select * from raw.{entity.name}",
+            "query": latest_load_run_query(entity),
+            "batch": f"rows of raw.{entity.name} loaded by the latest load run",
+            "skip_if_empty": True,
             "layer": "raw",
             "generated_by": "python -m orchestration.quality.raw_suites",
         },

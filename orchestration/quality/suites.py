@@ -2,7 +2,9 @@
 
 A suite file is GX 1.x suite JSON (`name`, `expectations` with `type`, `kwargs`, `severity`,
 `meta`) plus project keys in `meta`: `asset_key` (the Dagster asset it checks, e.g.
-`landing/tickets`), `query` (the SQL batch it validates, run inside DuckDB) and `layer`.
+`landing/tickets`), `query` (the SQL batch it validates, run inside DuckDB) and `layer`; optional
+`batch` (what the query selects, in words) and `skip_if_empty` (an empty batch is reported as
+skipped, not validated: the raw suites, whose batch is the rows of the latest load run).
 GX severity `critical` is an error (blocks downstream assets); `warning` and `info` warn.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,10 @@ class Suite:
     layer: str
     expectations: list[dict[str, Any]]
     path: Path | None = None
+    batch: str = ""
+    """What the query selects, in words (e.g. 'rows of raw.tickets loaded by the latest load
+    run'); empty for a whole table."""
+    skip_if_empty: bool = False
 
     @property
     def model(self) -> str:
@@ -65,6 +71,8 @@ def load_suite(path: Path) -> Suite:
         layer=str(meta["layer"]),
         expectations=list(data.get("expectations") or []),
         path=path,
+        batch=str(meta.get("batch") or ""),
+        skip_if_empty=bool(meta.get("skip_if_empty")),
     )
 
 
@@ -94,6 +102,8 @@ class SuiteOutcome:
     suite: Suite
     outcomes: list[ExpectationOutcome]
     skipped_reason: str | None = None
+    batch_rows: int | None = None
+    """Rows in the validated batch (None when not counted: the suite was not run)."""
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -173,3 +183,41 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def _failure_detail(outcome: ExpectationOutcome) -> str:
+    text = outcome.description
+    if outcome.failures is not None:
+        text += f" ({outcome.failures} failing row(s))"
+    if outcome.error:
+        text += f": {outcome.error}"
+    elif outcome.sample:
+        text += f", e.g. {json.dumps(outcome.sample[0], default=str)[:200]}"
+    return text
+
+
+def gate_failure_lines(outcomes: Iterable[SuiteOutcome], check_name: str) -> list[str]:
+    """One line per suite that failed at error level: the check, its asset, the failing
+    error-level expectations with their failing rows and a sample."""
+    lines = []
+    for o in outcomes:
+        errors = [f for f in o.failed if f.level == ERROR]
+        if not errors:
+            continue
+        lines.append(
+            f"check '{check_name}' on asset '{o.suite.asset_key}' failed, {len(errors)} "
+            f"error-level expectation(s): " + "; ".join(_failure_detail(f) for f in errors)
+        )
+    return lines
+
+
+def gate_failure_message(layer: str, lines: Iterable[str], after: str = "") -> str | None:
+    """The run's failure message when a blocking check of `layer` failed, else None."""
+    lines = list(lines)
+    if not lines:
+        return None
+    message = (
+        f"Data-quality gate stopped the run at the {layer} layer; downstream assets were not "
+        "materialized.\n" + "\n".join(f"- {line}" for line in lines)
+    )
+    return message + (f"\n{after}" if after else "")
