@@ -10,7 +10,7 @@ conversations as (
 
 answered as (
     select
-        turns.conversation_id || ':' || cast(turns.turn_number as varchar)
+        turns.conversation_id || ':' || cast(turns.turn_number as {{ dbt.type_string() }})
             as reply_id,
         turns.conversation_id,
         turns.turn_number,
