@@ -1,10 +1,13 @@
-"""The whole dbt project on Apache Spark (dbt-spark, session method) gives the same marts as DuckDB.
+"""The whole dbt project on Apache Spark (dbt-spark, session method) gives the same results as
+DuckDB.
 
-One small demo data set (fixed seed and end date) is ingested into a throw-away DuckDB warehouse and
-built there with `dbt build`; the raw tables are exported to Parquet and registered in a local Spark
-(own working directory, Derby metastore and warehouse folder, 127.0.0.1 only), where `dbt build`
-runs too: seeds, every model, every data test and every unit test. Then every mart is compared
-row by row (row counts, every column; numbers with a small tolerance).
+One small demo data set (fixed seed and end date) plus the landing contract's example files
+(docs/examples: UTC offsets, naive local times, JSON lists, synonyms, a bad row) is ingested into a
+throw-away DuckDB warehouse and built there with `dbt build`; the raw tables are exported to
+Parquet and registered in a local Spark (own working directory, Derby metastore and warehouse
+folder, 127.0.0.1 only), where `dbt build` runs too: seeds, every model, every data test and every
+unit test, each with the same outcome as on DuckDB. Then every mart, and every other table, is
+compared row by row (row counts, every column; numbers with a small tolerance).
 
 Run with `make spark-test` (SPARK_TEST=1; installs the `spark` extra). Takes several minutes: every
 dbt statement is a Spark job.
@@ -44,6 +47,9 @@ DAYS = 120
 DBT_VARS = json.dumps({"as_of": "2026-07-01 00:00:00", "reporting_timezone": "UTC"})
 DBT_TIMEOUT_SECONDS = int(os.environ.get("SPARK_TEST_DBT_TIMEOUT", "2400"))
 MARTS = sorted(p.stem for p in (REPO_ROOT / "models" / "marts").rglob("*.sql"))
+EXAMPLES = REPO_ROOT / "docs" / "examples"
+# Example teams point at schedules the seeds do not have (a blocking test): left out.
+EXAMPLES_LEFT_OUT = {"teams"}
 
 
 @dataclass
@@ -51,6 +57,7 @@ class Builds:
     root: Path
     duckdb_warehouse: Path
     spark_warehouse_dir: Path
+    duckdb_results: dict[str, Any]
     spark_results: dict[str, Any]
     timings: dict[str, float]
 
@@ -110,6 +117,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         end_date=END_DATE,
         days=DAYS,
     )
+    for example in sorted(EXAMPLES.glob("*.csv")):
+        if example.stem not in EXAMPLES_LEFT_OUT:
+            shutil.copy(example, root / "landing" / example.stem / "zz_contract_example.csv")
     warehouse = root / "warehouse.duckdb"
     con = duckdb.connect(str(warehouse))
     try:
@@ -161,18 +171,19 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         root / "dbt-spark.log",
     )
     timings["dbt build on Spark"] = time.monotonic() - started
-    results = json.loads((root / "target-spark" / "run_results.json").read_text())
+    duckdb_results = json.loads((root / "target-duckdb" / "run_results.json").read_text())
+    spark_results = json.loads((root / "target-spark" / "run_results.json").read_text())
     summary = ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
     print(f"\nspark comparison timings: {summary}")
-    yield Builds(root, warehouse, spark_dir / "spark-warehouse", results, timings)
+    yield Builds(
+        root, warehouse, spark_dir / "spark-warehouse", duckdb_results, spark_results, timings
+    )
     if os.environ.get("SPARK_TEST_KEEP") != "1":
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _spark_rows(builds: Builds, mart: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """A Spark table of schema marts, read from its Parquet files (no second JVM needed)."""
-    folder = builds.spark_warehouse_dir / "marts.db" / mart
-    assert folder.is_dir(), f"Spark wrote no table marts.{mart} (looked in {folder})"
+def _rows_parquet(folder: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A Spark table read from its Parquet files with DuckDB (no second JVM needed)."""
     con = duckdb.connect()
     try:
         con.execute("set TimeZone = 'UTC'")
@@ -182,38 +193,78 @@ def _spark_rows(builds: Builds, mart: str) -> tuple[list[str], list[tuple[Any, .
         con.close()
 
 
-def _duckdb_rows(builds: Builds, mart: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+def _rows_duckdb(builds: Builds, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     con = duckdb.connect(str(builds.duckdb_warehouse), read_only=True)
     try:
-        rel = con.sql(f"select * from marts.{mart}")
+        rel = con.sql(f"select * from {table}")
         return rel.columns, rel.fetchall()
     finally:
         con.close()
 
 
-def test_spark_build_passes_every_node(builds: Builds) -> None:
-    """Seeds, models, data tests and unit tests all succeed on Spark."""
-    bad = [
-        f"{r['unique_id']}: {r['status']} {(r.get('message') or '')[:300]}"
-        for r in builds.spark_results["results"]
-        if r["status"] not in ("success", "pass", "no-op")
-    ]
+def _outcomes(results: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    return {r["unique_id"]: (r["status"], r.get("failures")) for r in results["results"]}
+
+
+def test_spark_build_has_the_same_outcomes(builds: Builds) -> None:
+    """Seeds, models, data tests and unit tests all run on Spark with DuckDB's outcome: nothing
+    errors or fails, and every warning (with its failure count) is the same on both engines."""
+    duck = _outcomes(builds.duckdb_results)
+    spark = _outcomes(builds.spark_results)
     counts: dict[str, int] = {}
-    for r in builds.spark_results["results"]:
-        kind = r["unique_id"].split(".")[0]
+    for unique_id in spark:
+        kind = unique_id.split(".")[0]
         counts[kind] = counts.get(kind, 0) + 1
     print(f"\nspark build: {counts}")
-    assert not bad, "on Spark:\n" + "\n".join(bad)
+    bad = [
+        f"{node}: {status} {(r.get('message') or '')[:300]}"
+        for r in builds.spark_results["results"]
+        for node, status in [(r["unique_id"], r["status"])]
+        if status not in ("success", "pass", "warn", "no-op")
+    ]
+    assert not bad, "failed on Spark:\n" + "\n".join(bad)
+    differ = [
+        f"{node}: duckdb {duck.get(node)}, spark {spark.get(node)}"
+        for node in sorted(set(duck) | set(spark))
+        if duck.get(node) != spark.get(node)
+    ]
+    assert not differ, "outcomes differ:\n" + "\n".join(differ)
     assert counts.get("model", 0) >= 80 and counts.get("unit_test", 0) > 0
 
 
 @pytest.mark.parametrize("mart", MARTS)
 def test_mart_matches_duckdb(builds: Builds, mart: str) -> None:
-    duck_columns, duck_rows = _duckdb_rows(builds, mart)
-    spark_columns, spark_rows = _spark_rows(builds, mart)
+    folder = builds.spark_warehouse_dir / "marts.db" / mart
+    assert folder.is_dir(), f"Spark wrote no table marts.{mart} (looked in {folder})"
+    duck_columns, duck_rows = _rows_duckdb(builds, f"marts.{mart}")
+    spark_columns, spark_rows = _rows_parquet(folder)
     assert [c.lower() for c in spark_columns] == [c.lower() for c in duck_columns], (
         f"{mart}: columns differ\n duckdb: {duck_columns}\n spark:  {spark_columns}"
     )
     assert duck_rows, f"{mart} is empty on DuckDB: the comparison would prove nothing"
     problems = compare_tables(mart, duck_columns, duck_rows, spark_rows)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_other_table_matches_duckdb(builds: Builds) -> None:
+    """Seeds, staging, quarantine and intermediate tables are the same too (a difference there
+    points at the macro that differs before it reaches a mart)."""
+    con = duckdb.connect(str(builds.duckdb_warehouse), read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+            " where table_schema not in ('raw', 'marts', 'main') order by 1, 2"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(tables) > 50
+    problems: list[str] = []
+    for schema, table in tables:
+        folder = builds.spark_warehouse_dir / f"{schema}.db" / table
+        if not folder.is_dir():
+            problems.append(f"{schema}.{table}: not built on Spark")
+            continue
+        duck_columns, duck_rows = _rows_duckdb(builds, f"{schema}.{table}")
+        _, spark_rows = _rows_parquet(folder)
+        problems += compare_tables(f"{schema}.{table}", duck_columns, duck_rows, spark_rows)
     assert not problems, "\n".join(problems)
