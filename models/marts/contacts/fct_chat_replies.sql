@@ -23,7 +23,7 @@ answered as (
         turns.turn_started_at,
         turns.replied_at,
         {{ reporting_date('turns.replied_at') }} as replied_date,
-        cast(turns.reply_seconds as double) as reply_seconds,
+        cast(turns.reply_seconds as {{ type_double() }}) as reply_seconds,
         turns.reply_seconds / 60.0 as reply_minutes
     from turns
     inner join conversations
