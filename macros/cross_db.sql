@@ -72,6 +72,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- A double rounded to `digits` decimals (Postgres rounds only numeric to a number of digits). -#}
+{% macro round_double(expr, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'support_warehouse')(expr, digits)) }}
+{%- endmacro %}
+{% macro default__round_double(expr, digits) -%}
+    round({{ expr }}, {{ digits }})
+{%- endmacro %}
+{% macro postgres__round_double(expr, digits) -%}
+    round(cast({{ expr }} as numeric), {{ digits }})
+{%- endmacro %}
+
 {#- The 8-byte floating-point type: `double` on DuckDB and Spark, `double precision` on Postgres. -#}
 {% macro type_double() -%}
     {{ return(adapter.dispatch('type_double', 'support_warehouse')()) }}

@@ -67,7 +67,7 @@ select
     {{ limit_pct }} as max_pct,
     entity || ': ' || cast(quarantined_rows as {{ dbt.type_string() }}) || ' of '
     || cast(total_rows as {{ dbt.type_string() }}) || ' rows of the latest load run quarantined ('
-    || cast(round(cast(quarantined_pct as {{ dbt.type_numeric() }}), 2) as {{ dbt.type_string() }})
+    || cast({{ round_double('quarantined_pct', 2) }} as {{ dbt.type_string() }})
     || '%), more than {{ limit_pct }}%; see quarantine.quarantine_landing__{{ entity }}' as message
 from shares
 where quarantined_pct > {{ limit_pct }}
