@@ -103,3 +103,47 @@ lock: $(STAMP) ## regenerate constraints.txt from the current venv
 clean: ## remove the warehouse, dbt target and Dagster state (keeps .venv and landing data)
 	rm -rf target logs $(DAGSTER_HOME) $(WAREHOUSE_PATH) $(WAREHOUSE_PATH).wal \
 	  $(WAREHOUSE_PATH).building.duckdb $(WAREHOUSE_PATH).building.json $(WAREHOUSE_PATH).failed.duckdb
+
+# The same dbt project on Apache Spark (issue: scale-out). The `spark` extra (dbt-spark, pyspark,
+# about 500 MB) goes into .venv; Java 17 comes from Debian when missing. Not part of `make test`.
+SPARK_STAMP := $(VENV)/.spark-installed
+SPARK_TIMEOUT ?= 3000
+
+.PHONY: spark-venv spark-java spark-test
+$(SPARK_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev,spark]"
+	@touch $(SPARK_STAMP)
+
+spark-venv: $(SPARK_STAMP) ## install the spark extra (dbt-spark[session], pyspark) into .venv
+
+spark-java: ## install a Java 17 runtime (Debian openjdk-17-jre-headless) when java is missing
+	@command -v java >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless; }
+
+spark-test: $(SPARK_STAMP) spark-java ## build the project on local Spark and compare every mart with DuckDB
+	$(BIN)/dbt parse --quiet
+	SPARK_TEST=1 SPARK_LOCAL_IP=127.0.0.1 timeout $(SPARK_TIMEOUT) $(BIN)/pytest tests/spark \
+	  -p no:cacheprovider -q -rfEs -s
+
+# The same dbt project on PostgreSQL: the `postgres` extra (dbt-postgres) goes into .venv, the
+# server binaries come from Debian when missing; the test runs its own initdb cluster on 127.0.0.1.
+POSTGRES_STAMP := $(VENV)/.postgres-installed
+POSTGRES_TIMEOUT ?= 1200
+
+.PHONY: postgres-venv postgres-server postgres-test
+$(POSTGRES_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -c constraints.txt -e ".[dev,postgres]"
+	@touch $(POSTGRES_STAMP)
+
+postgres-venv: $(POSTGRES_STAMP) ## install the postgres extra (dbt-postgres) into .venv
+
+postgres-server: ## install the PostgreSQL server binaries (Debian postgresql) when missing
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql; }
+
+postgres-test: $(POSTGRES_STAMP) postgres-server ## build the project on a throw-away Postgres and compare every table with DuckDB
+	$(BIN)/dbt parse --quiet
+	POSTGRES_TEST=1 timeout $(POSTGRES_TIMEOUT) $(BIN)/pytest tests/postgres \
+	  -p no:cacheprovider -q -rfEs -s

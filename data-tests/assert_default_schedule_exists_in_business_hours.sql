@@ -7,7 +7,9 @@ business_hours as (
 ),
 
 default_schedule as (
-    select cast('{{ var("default_schedule_id", "default") }}' as varchar) as schedule_id
+    select
+        cast('{{ var("default_schedule_id", "default") }}' as {{ dbt.type_string() }})
+            as schedule_id
 ),
 
 missing as (

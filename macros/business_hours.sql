@@ -398,7 +398,8 @@
         select distinct
             checked.{{ id_column }} as schedule_id,
             checked.{{ column_name }} as timezone,
-            'schedule ' || coalesce(cast(checked.{{ id_column }} as varchar), '(null)')
+            'schedule '
+            || coalesce(cast(checked.{{ id_column }} as {{ dbt.type_string() }}), '(null)')
             || ' has an unknown time zone: '
             || coalesce('''' || checked.{{ column_name }} || '''', 'NULL') as failure_reason
         from {{ model }} as checked
@@ -417,7 +418,8 @@
     {%- set failing_sql -%}
         select
             checked.{{ column_name }} as schedule_id,
-            'schedule ' || coalesce(cast(checked.{{ column_name }} as varchar), '(null)')
+            'schedule '
+            || coalesce(cast(checked.{{ column_name }} as {{ dbt.type_string() }}), '(null)')
             || ' has no open hours' as failure_reason
         from {{ model }} as checked
         group by checked.{{ column_name }}
@@ -469,7 +471,7 @@
             select
                 schedule_id,
                 'schedule ' || coalesce(schedule_id, '(null)') || ' day '
-                || coalesce(cast(day_of_week as varchar), '(null)') || ' '
+                || coalesce(cast(day_of_week as {{ dbt.type_string() }}), '(null)') || ' '
                 || coalesce(open_time, '(null)') || '-' || coalesce(close_time, '(null)') || ': '
                 || row_problem as failure_reason
             from checked
@@ -490,7 +492,7 @@
             select
                 earlier.schedule_id,
                 'schedule ' || earlier.schedule_id || ' day '
-                || cast(earlier.day_of_week as varchar) || ': '
+                || cast(earlier.day_of_week as {{ dbt.type_string() }}) || ': '
                 || earlier.open_time || '-' || earlier.close_time || ' overlaps '
                 || later.open_time || '-' || later.close_time as failure_reason
             from checked as earlier
@@ -507,7 +509,8 @@
         duplicate_failures as (
             select
                 schedule_id,
-                'schedule ' || schedule_id || ' day ' || cast(day_of_week as varchar) || ': '
+                'schedule ' || schedule_id || ' day '
+                || cast(day_of_week as {{ dbt.type_string() }}) || ': '
                 || open_time || '-' || close_time || ' is listed more than once' as failure_reason
             from checked
             where row_problem is null
@@ -535,9 +538,10 @@
         select
             checked.{{ column_name }} as schedule_id,
             count(*) as referencing_rows,
-            'unknown schedule_id ' || '''' || cast(checked.{{ column_name }} as varchar) || ''''
+            'unknown schedule_id ' || ''''
+            || cast(checked.{{ column_name }} as {{ dbt.type_string() }}) || ''''
             || ' (not in business_hours), referenced by '
-            || cast(count(*) as varchar) || ' row(s)' as failure_reason
+            || cast(count(*) as {{ dbt.type_string() }}) || ' row(s)' as failure_reason
         from {{ model }} as checked
         where checked.{{ column_name }} is not null
             and checked.{{ column_name }} not in (

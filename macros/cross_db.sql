@@ -10,6 +10,9 @@
 {% macro default__epoch_seconds(ts) -%}
     extract(epoch from {{ ts }})
 {%- endmacro %}
+{% macro postgres__epoch_seconds(ts) -%}
+    cast(extract(epoch from {{ ts }}) as double precision)
+{%- endmacro %}
 {% macro duckdb__epoch_seconds(ts) -%}
     epoch({{ ts }})
 {%- endmacro %}
@@ -33,9 +36,65 @@
 {% macro default__try_cast(expr, data_type) -%}
     try_cast({{ expr }} as {{ data_type }})
 {%- endmacro %}
+{#- Postgres has no try_cast (pg_input_is_valid comes with 16): the text is cast only when it has
+    the shape of the type, else NULL. A value of the right shape that is still invalid (30 February,
+    an integer beyond bigint) makes the statement fail instead of giving NULL. -#}
 {% macro postgres__try_cast(expr, data_type) -%}
-    {#- Postgres has no try_cast: the caller validates with a regex first (see is_*_text). -#}
-    cast({{ expr }} as {{ data_type }})
+    {%- set kind = data_type | lower | trim -%}
+    {%- set patterns = {
+        'double': '^\\s*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+        'integer': '^\\s*[-+]?[0-9]{1,9}\\s*$',
+        'bigint': '^\\s*[-+]?[0-9]{1,18}\\s*$',
+        'date': '^\\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\s*$',
+        'timestamp': '^\\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+            ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)?\\s*$',
+        'timestamptz': '^\\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])'
+            ~ '([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]+)?)?)?'
+            ~ '\\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)?\\s*$',
+    } -%}
+    {%- set aliases = {
+        'double precision': 'double', 'float8': 'double', 'int': 'integer', 'int4': 'integer',
+        'int8': 'bigint', 'timestamp with time zone': 'timestamptz',
+    } -%}
+    {%- set kind = aliases.get(kind, kind) -%}
+    {%- set pg_type = 'double precision' if kind == 'double' else data_type -%}
+    {%- if kind in patterns -%}
+        case
+            when ({{ expr }}) ~ '{{ patterns[kind] }}' then cast({{ expr }} as {{ pg_type }})
+        end
+    {%- elif kind == 'boolean' -%}
+        case
+            when lower(trim({{ expr }})) in ('true', 'false', 't', 'f', '1', '0', 'yes', 'no')
+                then cast(trim({{ expr }}) as boolean)
+        end
+    {%- else -%}
+        cast({{ expr }} as {{ pg_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A double rounded to `digits` decimals (Postgres rounds only numeric to a number of digits). -#}
+{% macro round_double(expr, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'support_warehouse')(expr, digits)) }}
+{%- endmacro %}
+{% macro default__round_double(expr, digits) -%}
+    round({{ expr }}, {{ digits }})
+{%- endmacro %}
+{% macro postgres__round_double(expr, digits) -%}
+    round(cast({{ expr }} as numeric), {{ digits }})
+{%- endmacro %}
+
+{#- The 8-byte floating-point type: `double` on DuckDB and Spark, `double precision` on Postgres. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'support_warehouse')()) }}
+{%- endmacro %}
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+{% macro spark__type_double() -%}
+    double
 {%- endmacro %}
 
 {#- A naive UTC timestamp shown as local wall-clock time in an IANA zone. -#}
@@ -95,6 +154,14 @@
         when nullif(trim({{ text_expr }}), '') is null then null
         when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
             then timezone('UTC', try_cast(trim({{ text_expr }}) as timestamptz))
+        else {{ local_to_utc(try_cast('trim(' ~ text_expr ~ ')', 'timestamp'), tz) }}
+    end
+{%- endmacro %}
+{% macro postgres__text_to_utc(text_expr, tz) -%}
+    case
+        when nullif(trim({{ text_expr }}), '') is null then null
+        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
+            then {{ try_cast('trim(' ~ text_expr ~ ')', 'timestamptz') }} at time zone 'UTC'
         else {{ local_to_utc(try_cast('trim(' ~ text_expr ~ ')', 'timestamp'), tz) }}
     end
 {%- endmacro %}

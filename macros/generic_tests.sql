@@ -31,3 +31,13 @@
     from model_rows cross join compare_rows
     where model_rows.n != compare_rows.n
 {% endtest %}
+
+{#- Combinations of the columns that occur more than once (NULLs compare equal, as in group by).
+    Portable replacement for `unique` on a concatenated text expression. -#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    {%- set columns = combination_of_columns | join(', ') %}
+    select {{ columns }}, count(*) as n_records
+    from {{ model }}
+    group by {{ columns }}
+    having count(*) > 1
+{% endtest %}

@@ -53,7 +53,7 @@ shares as (
         new_rows.quarantined_rows,
         new_rows.total_rows,
         already_quarantined.rows_in_quarantine,
-        100.0 * cast(new_rows.quarantined_rows as double)
+        100.0 * cast(new_rows.quarantined_rows as {{ type_double() }})
         / nullif(new_rows.total_rows, 0) as quarantined_pct
     from new_rows
     cross join already_quarantined
@@ -67,7 +67,7 @@ select
     {{ limit_pct }} as max_pct,
     entity || ': ' || cast(quarantined_rows as {{ dbt.type_string() }}) || ' of '
     || cast(total_rows as {{ dbt.type_string() }}) || ' rows of the latest load run quarantined ('
-    || cast(round(quarantined_pct, 2) as {{ dbt.type_string() }})
+    || cast({{ round_double('quarantined_pct', 2) }} as {{ dbt.type_string() }})
     || '%), more than {{ limit_pct }}%; see quarantine.quarantine_landing__{{ entity }}' as message
 from shares
 where quarantined_pct > {{ limit_pct }}

@@ -58,9 +58,9 @@ chat_contacts as (
         ticket_id,
         started_at,
         first_response_at,
-        cast(first_response_seconds as double) as first_response_seconds,
-        cast(null as double) as first_response_business_minutes,
-        cast(handle_seconds as double) as handle_seconds,
+        cast(first_response_seconds as {{ type_double() }}) as first_response_seconds,
+        cast(null as {{ type_double() }}) as first_response_business_minutes,
+        cast(handle_seconds as {{ type_double() }}) as handle_seconds,
         agent_messages_count as replies_count,
         cast(null as boolean) as is_abandoned,
         cast(null as boolean) as is_solved,
@@ -81,14 +81,14 @@ call_contacts as (
         queued_at as started_at,
         answered_at as first_response_at,
         cast(
-            {{ seconds_between('queued_at', 'answered_at') }} as double
+            {{ seconds_between('queued_at', 'answered_at') }} as {{ type_double() }}
         ) as first_response_seconds,
-        cast(null as double) as first_response_business_minutes,
+        cast(null as {{ type_double() }}) as first_response_business_minutes,
         case
             when answered_at is not null and ended_at >= answered_at
                 then cast(
                     {{ seconds_between('answered_at', 'ended_at') }}
-                    + coalesce(wrap_up_seconds, 0) as double
+                    + coalesce(wrap_up_seconds, 0) as {{ type_double() }}
                 )
         end as handle_seconds,
         cast(null as bigint) as replies_count,

@@ -10,7 +10,7 @@ conversations as (
 
 answered as (
     select
-        turns.conversation_id || ':' || cast(turns.turn_number as varchar)
+        turns.conversation_id || ':' || cast(turns.turn_number as {{ dbt.type_string() }})
             as reply_id,
         turns.conversation_id,
         turns.turn_number,
@@ -23,7 +23,7 @@ answered as (
         turns.turn_started_at,
         turns.replied_at,
         {{ reporting_date('turns.replied_at') }} as replied_date,
-        cast(turns.reply_seconds as double) as reply_seconds,
+        cast(turns.reply_seconds as {{ type_double() }}) as reply_seconds,
         turns.reply_seconds / 60.0 as reply_minutes
     from turns
     inner join conversations

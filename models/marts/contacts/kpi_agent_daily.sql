@@ -141,7 +141,7 @@ final as (
         coalesce(solved.solved_tickets, 0) as solved_tickets,
         coalesce(csat.csat_responses, 0) as csat_responses,
         coalesce(csat.csat_satisfied, 0) as csat_satisfied,
-        cast(csat.csat_satisfied as double)
+        cast(csat.csat_satisfied as {{ type_double() }})
         * 100.0 / nullif(csat.csat_responses, 0) as csat_pct
     from agent_days
     left join contact_days

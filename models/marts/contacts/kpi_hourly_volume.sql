@@ -61,7 +61,7 @@ averaged as (
         week_hours.iso_weekday,
         week_hours.hour_of_day,
         coalesce(counted.contacts, 0) as contacts,
-        cast(coalesce(counted.contacts, 0) as double)
+        cast(coalesce(counted.contacts, 0) as {{ type_double() }})
         / {{ lookback_weeks }} as avg_contacts_per_hour
     from week_hours
     left join counted

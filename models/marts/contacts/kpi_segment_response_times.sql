@@ -84,9 +84,9 @@ final as (
             when response_weekly.source = 'ticket' then 'business'
             else 'calendar'
         end as first_response_basis,
-        cast(sla_weekly.sla_targets_met as double)
+        cast(sla_weekly.sla_targets_met as {{ type_double() }})
         * 100.0 / nullif(sla_weekly.sla_targets_settled, 0) as sla_attainment_pct,
-        cast(sla_weekly.first_response_sla_met as double)
+        cast(sla_weekly.first_response_sla_met as {{ type_double() }})
         * 100.0
         / nullif(sla_weekly.first_response_sla_settled, 0)
             as first_response_sla_attainment_pct

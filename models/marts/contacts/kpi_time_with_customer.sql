@@ -35,7 +35,7 @@ final as (
             as contacts_over_target,
         cast(
             sum(case when handle_seconds > target_seconds then 1 else 0 end)
-            as double
+            as {{ type_double() }}
         )
         * 100.0
         / nullif(count(handle_seconds), 0) as over_target_pct

@@ -33,14 +33,14 @@ final as (
             as is_last_period,
         compared.contacts - compared.previous_period_contacts
             as change_vs_previous,
-        cast(compared.contacts - compared.previous_period_contacts as double)
+        cast(compared.contacts - compared.previous_period_contacts as {{ type_double() }})
         * 100.0
         / nullif(compared.previous_period_contacts, 0) as change_vs_previous_pct,
         compared.contacts - year_before.contacts as change_vs_year_before,
-        cast(compared.contacts - year_before.contacts as double)
+        cast(compared.contacts - year_before.contacts as {{ type_double() }})
         * 100.0
         / nullif(year_before.contacts, 0) as change_vs_year_before_pct,
-        cast(compared.contacts as double)
+        cast(compared.contacts as {{ type_double() }})
         / nullif(compared.business_days, 0) as contacts_per_business_day
     from compared
     left join spine as year_before

@@ -65,11 +65,11 @@ unioned as (
 
     select
         agent_id,
-        cast(null as varchar) as agent_name,
-        cast(null as varchar) as email,
-        cast(null as varchar) as team_id,
-        cast(null as varchar) as agent_role,
-        cast(null as varchar) as timezone,
+        cast(null as {{ dbt.type_string() }}) as agent_name,
+        cast(null as {{ dbt.type_string() }}) as email,
+        cast(null as {{ dbt.type_string() }}) as team_id,
+        cast(null as {{ dbt.type_string() }}) as agent_role,
+        cast(null as {{ dbt.type_string() }}) as timezone,
         cast(null as timestamp) as hired_at,
         cast(null as timestamp) as left_at,
         true as is_inferred

@@ -63,12 +63,12 @@ unioned as (
 
     select
         customer_id,
-        cast(null as varchar) as organization_id,
-        cast(null as varchar) as customer_name,
-        cast(null as varchar) as email,
+        cast(null as {{ dbt.type_string() }}) as organization_id,
+        cast(null as {{ dbt.type_string() }}) as customer_name,
+        cast(null as {{ dbt.type_string() }}) as email,
         'unknown' as segment,
-        cast(null as varchar) as country,
-        cast(null as varchar) as timezone,
+        cast(null as {{ dbt.type_string() }}) as country,
+        cast(null as {{ dbt.type_string() }}) as timezone,
         cast(null as timestamp) as created_at,
         true as is_inferred
     from inferred

@@ -52,8 +52,8 @@ unioned as (
 
     select
         team_id,
-        cast(null as varchar) as team_name,
-        cast(null as varchar) as schedule_id,
+        cast(null as {{ dbt.type_string() }}) as team_name,
+        cast(null as {{ dbt.type_string() }}) as schedule_id,
         true as is_inferred
     from inferred
 ),

@@ -68,9 +68,9 @@ rated as (
         headcount_at_end,
         hires,
         leavers,
-        (headcount_at_start + headcount_at_end) / 2.0 as average_headcount,
-        100.0 * leavers / nullif((headcount_at_start + headcount_at_end) / 2.0, 0)
-            as turnover_rate_pct
+        cast(headcount_at_start + headcount_at_end as {{ type_double() }}) / 2 as average_headcount,
+        100.0 * cast(leavers as {{ type_double() }})
+        / nullif((headcount_at_start + headcount_at_end) / 2.0, 0) as turnover_rate_pct
     from monthly
 )
 

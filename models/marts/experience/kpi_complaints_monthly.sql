@@ -82,9 +82,10 @@ joined as (
         slices.solved_complaints,
         slices.median_full_resolution_business_minutes,
         recurrence.months_with_complaints_last_6,
-        100.0 * slices.complaints / nullif(slices.tickets, 0) as complaint_share_pct,
-        100.0 * slices.complaints / nullif(monthly_totals.month_tickets, 0)
-            as share_of_month_tickets_pct
+        100.0 * cast(slices.complaints as {{ type_double() }})
+        / nullif(slices.tickets, 0) as complaint_share_pct,
+        100.0 * cast(slices.complaints as {{ type_double() }})
+        / nullif(monthly_totals.month_tickets, 0) as share_of_month_tickets_pct
     from slices
     inner join monthly_totals
         on slices.date_month = monthly_totals.date_month

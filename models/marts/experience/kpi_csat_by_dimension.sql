@@ -32,7 +32,7 @@ by_dimension as (
             coalesce({{ column }}, 'unknown') as dimension_value,
             count(*) as responses,
             count(case when is_satisfied then 1 end) as satisfied,
-            avg(score) as avg_score
+            avg(cast(score as {{ type_double() }})) as avg_score
         from csat_responses
         group by 1, 2, 3
         {%- if not loop.last %}
@@ -50,7 +50,7 @@ rated as (
         responses,
         satisfied,
         avg_score,
-        100.0 * satisfied / nullif(responses, 0) as csat_pct
+        100.0 * cast(satisfied as {{ type_double() }}) / nullif(responses, 0) as csat_pct
     from by_dimension
 )
 

@@ -42,7 +42,7 @@ joined as (
         monthly.not_helpful_votes,
         monthly.views_followed_by_contact,
         monthly.self_service_resolutions,
-        100.0 * monthly.helpful_votes
+        100.0 * cast(monthly.helpful_votes as {{ type_double() }})
         / nullif(monthly.helpful_votes + monthly.not_helpful_votes, 0) as helpful_pct
     from monthly
     left join latest_titles

@@ -107,9 +107,9 @@ joined as (
         coalesce(monthly_returns.product_returns, 0) as product_returns,
         coalesce(monthly_returns.returning_customers, 0) as returning_customers,
         coalesce(monthly_returns.returned_amount, 0) as returned_amount,
-        100.0 * coalesce(cancellations.churned_customers, 0)
+        100.0 * cast(coalesce(cancellations.churned_customers, 0) as {{ type_double() }})
         / nullif(active_at_start_counts.customers_active_at_start, 0) as churn_rate_pct,
-        100.0 - 100.0 * coalesce(cancellations.churned_customers, 0)
+        100.0 - 100.0 * cast(coalesce(cancellations.churned_customers, 0) as {{ type_double() }})
         / nullif(active_at_start_counts.customers_active_at_start, 0) as retention_rate_pct,
         coalesce(cancellations.churned_monthly_amount, 0) as churned_monthly_amount
     from months

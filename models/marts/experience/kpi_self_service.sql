@@ -48,11 +48,11 @@ joined as (
         coalesce(weekly_views.known_customer_views, 0) as known_customer_views,
         coalesce(weekly_views.judged_views, 0) as judged_views,
         coalesce(weekly_views.self_service_resolutions, 0) as self_service_resolutions,
-        100.0 * weekly_views.self_service_resolutions / nullif(weekly_views.judged_views, 0)
-            as deflection_rate_pct,
+        100.0 * cast(weekly_views.self_service_resolutions as {{ type_double() }})
+        / nullif(weekly_views.judged_views, 0) as deflection_rate_pct,
         coalesce(weekly_contacts.contacts, 0) as contacts,
-        100.0 * coalesce(weekly_contacts.contacts, 0) / nullif(weekly_views.article_views, 0)
-            as contacts_per_100_views
+        100.0 * cast(coalesce(weekly_contacts.contacts, 0) as {{ type_double() }})
+        / nullif(weekly_views.article_views, 0) as contacts_per_100_views
     from weeks
     left join weekly_views
         on weeks.date_week = weekly_views.date_week

@@ -11,7 +11,7 @@ monthly as (
         count(*) as responses,
         count(case when is_satisfied then 1 end) as satisfied,
         count(case when not is_satisfied then 1 end) as unsatisfied,
-        avg(score) as avg_score,
+        avg(cast(score as {{ type_double() }})) as avg_score,
         count(case when nps_category = 'promoter' then 1 end) as promoters,
         count(case when nps_category = 'passive' then 1 end) as passives,
         count(case when nps_category = 'detractor' then 1 end) as detractors
@@ -58,7 +58,9 @@ filled as (
         end as unsatisfied,
         case
             when spine.survey_type = 'csat'
-                then 100.0 * monthly.satisfied / nullif(monthly.responses, 0)
+                then
+                    100.0 * cast(monthly.satisfied as {{ type_double() }})
+                    / nullif(monthly.responses, 0)
         end as csat_pct,
         case
             when spine.survey_type = 'nps' then coalesce(monthly.promoters, 0)
@@ -72,7 +74,7 @@ filled as (
         case
             when spine.survey_type = 'nps'
                 then
-                    100.0 * (monthly.promoters - monthly.detractors)
+                    100.0 * cast((monthly.promoters - monthly.detractors) as {{ type_double() }})
                     / nullif(monthly.responses, 0)
         end as nps
     from spine

@@ -60,8 +60,8 @@ ranked as (
         usage.applications,
         usage.tickets_touched,
         month_tickets.active_tickets as month_active_tickets,
-        100.0 * usage.tickets_touched / nullif(month_tickets.active_tickets, 0)
-            as share_of_month_tickets_pct,
+        100.0 * cast(usage.tickets_touched as {{ type_double() }})
+        / nullif(month_tickets.active_tickets, 0) as share_of_month_tickets_pct,
         rank() over (
             partition by usage.date_month
             order by usage.applications desc

@@ -37,7 +37,7 @@ contacts_monthly as (
         count(case when source = 'call' then 1 end) as call_contacts,
         percentile_cont(0.5) within group (order by first_response_seconds) / 60.0
             as median_first_response_minutes,
-        100.0 * count(case when is_first_contact_resolution then 1 end)
+        100.0 * cast(count(case when is_first_contact_resolution then 1 end) as {{ type_double() }})
         / nullif(count(is_first_contact_resolution), 0) as first_contact_resolution_pct
     from contacts
     group by 1
@@ -59,7 +59,7 @@ sla_monthly as (
     select
         {{ reporting_month('case when is_breached then breach_at else achieved_at end') }}
             as date_month,
-        100.0 * count(case when not is_breached then 1 end)
+        100.0 * cast(count(case when not is_breached then 1 end) as {{ type_double() }})
         / nullif(count(*), 0) as sla_attainment_pct
     from sla_events
     where is_breached is not null

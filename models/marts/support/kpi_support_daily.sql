@@ -198,11 +198,11 @@ joined as (
             order by spine.date_day
             rows between unbounded preceding and current row
         ) as backlog_tickets,
-        100.0 * solved_daily.one_touch_tickets
+        100.0 * cast(solved_daily.one_touch_tickets as {{ type_double() }})
         / nullif(solved_daily.solved_tickets, 0) as one_touch_resolution_pct,
     {%- for metric in sla_metrics %}
         coalesce(sla_daily.{{ metric }}_sla_settled, 0) as {{ metric }}_sla_settled,
-        100.0 * sla_daily.{{ metric }}_sla_met
+        100.0 * cast(sla_daily.{{ metric }}_sla_met as {{ type_double() }})
         / nullif(sla_daily.{{ metric }}_sla_settled, 0) as {{ metric }}_sla_attainment_pct
         {{- "," if not loop.last }}
     {%- endfor %}

@@ -1,0 +1,1 @@
+"""Running the dbt project on another engine (Spark, Postgres): moving the raw tables there."""
