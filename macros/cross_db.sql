@@ -265,3 +265,20 @@
         cast({{ start_date_expr }} as date), cast({{ end_date_expr }} as date), interval 1 day
     )) as date_day
 {%- endmacro %}
+
+{#- Placed between a CTE's name and AS's parenthesis (`events as {{ inline_cte() }} (`): read the
+    CTE as written wherever it is used. DuckDB (and Postgres) otherwise compute a CTE used twice
+    once and keep all its rows, before the filters of the steps that read it; for a large import
+    CTE that each step filters differently, two filtered reads are far cheaper. Engines without
+    the hint (Spark) get nothing. -#}
+{% macro inline_cte() -%}
+    {{ return(adapter.dispatch('inline_cte', 'support_warehouse')()) }}
+{%- endmacro %}
+{% macro default__inline_cte() -%}
+{%- endmacro %}
+{% macro duckdb__inline_cte() -%}
+    not materialized
+{%- endmacro %}
+{% macro postgres__inline_cte() -%}
+    not materialized
+{%- endmacro %}

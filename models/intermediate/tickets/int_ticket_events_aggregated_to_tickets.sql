@@ -1,6 +1,6 @@
 with
 
-events as (
+events as {{ inline_cte() }} (
     select * from {{ ref('int_ticket_events_classified') }}
 ),
 

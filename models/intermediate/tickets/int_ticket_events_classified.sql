@@ -1,25 +1,53 @@
+{#- A view, read by the ticket models, each with its own filter. Comments and other events are
+    classified in two branches, so that a reader of comments only (or of other events only)
+    skips the other branch, and only comments look up the opening comment of their ticket. -#}
 with
 
-events as (
+events as {{ inline_cte() }} (
     select * from {{ ref('stg_landing__ticket_events') }}
 ),
 
-tickets as (
+tickets as {{ inline_cte() }} (
     select * from {{ ref('stg_landing__tickets') }}
 ),
 
-public_comments_ordered as (
+agent_ticket_public_comments as (
+    -- Only a ticket created by an agent (a few percent of tickets) can have an opening comment,
+    -- so only their public comments are ordered.
     select
+        events.ticket_id,
         events.event_id,
         row_number() over (
             partition by events.ticket_id
             order by events.created_at, events.event_id
         ) as public_comment_number
     from events
-    where events.event_type = 'comment' and events.is_public
+    inner join tickets
+        on events.ticket_id = tickets.ticket_id
+    where
+        events.event_type = 'comment'
+        and events.is_public
+        and tickets.created_by_role = 'agent'
 ),
 
-classified as (
+first_public_comments as (
+    select
+        ticket_id,
+        event_id
+    from agent_ticket_public_comments
+    where public_comment_number = 1
+),
+
+tickets_with_first_public_comment as (
+    select
+        tickets.ticket_id,
+        first_public_comments.event_id as first_public_comment_event_id
+    from tickets
+    left join first_public_comments
+        on tickets.ticket_id = first_public_comments.ticket_id
+),
+
+comments_classified as (
     select
         events.event_id,
         events.ticket_id,
@@ -31,22 +59,40 @@ classified as (
         events.to_value,
         events.macro_id,
         events.created_at,
-        public_comments_ordered.public_comment_number,
-        tickets.ticket_id is not null as has_known_ticket,
+        tickets_with_first_public_comment.ticket_id is not null as has_known_ticket,
         coalesce(
-            public_comments_ordered.public_comment_number = 1
-            and tickets.created_by_role = 'agent'
+            events.event_id = tickets_with_first_public_comment.first_public_comment_event_id
             and events.actor_role = 'agent',
             false
         ) as is_agent_opening_comment,
-        coalesce(
-            events.event_type = 'comment'
-            and events.is_public
-            and events.actor_role = 'customer',
-            false
-        ) as is_public_customer_comment,
-        coalesce(events.event_type = 'comment' and not events.is_public, false)
-            as is_internal_note,
+        coalesce(events.is_public and events.actor_role = 'customer', false)
+            as is_public_customer_comment,
+        coalesce(not events.is_public, false) as is_internal_note,
+        false as is_solve,
+        false as is_reopen,
+        false as is_assignment
+    from events
+    left join tickets_with_first_public_comment
+        on events.ticket_id = tickets_with_first_public_comment.ticket_id
+    where events.event_type = 'comment'
+),
+
+other_events_classified as (
+    select
+        events.event_id,
+        events.ticket_id,
+        events.actor_id,
+        events.actor_role,
+        events.event_type,
+        events.is_public,
+        events.from_value,
+        events.to_value,
+        events.macro_id,
+        events.created_at,
+        tickets.ticket_id is not null as has_known_ticket,
+        false as is_agent_opening_comment,
+        false as is_public_customer_comment,
+        false as is_internal_note,
         coalesce(
             events.event_type = 'status_change'
             and (
@@ -63,10 +109,15 @@ classified as (
         ) as is_reopen,
         coalesce(events.event_type = 'assignment', false) as is_assignment
     from events
-    left join public_comments_ordered
-        on events.event_id = public_comments_ordered.event_id
     left join tickets
         on events.ticket_id = tickets.ticket_id
+    where events.event_type != 'comment' or events.event_type is null
+),
+
+classified as (
+    select * from comments_classified
+    union all
+    select * from other_events_classified
 ),
 
 replies_flagged as (

@@ -54,8 +54,20 @@ milestones as (
         on tickets.ticket_id = turn_counts.ticket_id
 ),
 
+spans as (
+    -- Only the instants go through the four clock joins (each sorts every row it carries).
+    select
+        ticket_id,
+        schedule_id,
+        created_at,
+        first_response_at,
+        first_solved_at,
+        last_solved_at
+    from milestones
+),
+
 created_clock as (
-    {{ business_clock('milestones', 'schedule_id', 'created_at', 'created_clock_seconds') }}
+    {{ business_clock('spans', 'schedule_id', 'created_at', 'created_clock_seconds') }}
 ),
 
 response_clock as (
@@ -76,39 +88,58 @@ last_solved_clock as (
     ) }}
 ),
 
-measured as (
+business_minutes as (
     select
         ticket_id,
-        schedule_id,
-        is_solved,
-        is_solved_at_estimated,
-        agent_replies_count,
-        customer_comments_count,
-        internal_notes_count,
-        reopens_count,
-        assignee_changes_count,
-        events_count,
-        customer_turns_count,
-        unanswered_turns_count,
-        is_solved and agent_replies_count = 1 and reopens_count = 0 as is_one_touch_resolution,
-        is_solved and agent_replies_count = 2 and reopens_count = 0 as is_two_touch_resolution,
-        created_at,
-        first_response_at,
-        first_solved_at,
-        last_solved_at,
-        {{ minutes_between('created_at', 'first_response_at') }} as first_response_minutes,
         (response_clock_seconds - created_clock_seconds) / 60.0
             as first_response_business_minutes,
-        {{ minutes_between('created_at', 'first_solved_at') }} as first_resolution_minutes,
         (first_solved_clock_seconds - created_clock_seconds) / 60.0
             as first_resolution_business_minutes,
+        (last_solved_clock_seconds - created_clock_seconds) / 60.0
+            as last_resolution_business_minutes
+    from last_solved_clock
+),
+
+measured as (
+    select
+        milestones.ticket_id,
+        milestones.schedule_id,
+        milestones.is_solved,
+        milestones.is_solved_at_estimated,
+        milestones.agent_replies_count,
+        milestones.customer_comments_count,
+        milestones.internal_notes_count,
+        milestones.reopens_count,
+        milestones.assignee_changes_count,
+        milestones.events_count,
+        milestones.customer_turns_count,
+        milestones.unanswered_turns_count,
+        milestones.is_solved
+        and milestones.agent_replies_count = 1
+        and milestones.reopens_count = 0 as is_one_touch_resolution,
+        milestones.is_solved
+        and milestones.agent_replies_count = 2
+        and milestones.reopens_count = 0 as is_two_touch_resolution,
+        milestones.created_at,
+        milestones.first_response_at,
+        milestones.first_solved_at,
+        milestones.last_solved_at,
+        {{ minutes_between('milestones.created_at', 'milestones.first_response_at') }}
+            as first_response_minutes,
+        business_minutes.first_response_business_minutes,
+        {{ minutes_between('milestones.created_at', 'milestones.first_solved_at') }}
+            as first_resolution_minutes,
+        business_minutes.first_resolution_business_minutes,
         case
-            when is_solved then {{ minutes_between('created_at', 'last_solved_at') }}
+            when milestones.is_solved
+                then {{ minutes_between('milestones.created_at', 'milestones.last_solved_at') }}
         end as full_resolution_minutes,
         case
-            when is_solved then (last_solved_clock_seconds - created_clock_seconds) / 60.0
+            when milestones.is_solved then business_minutes.last_resolution_business_minutes
         end as full_resolution_business_minutes
-    from last_solved_clock
+    from milestones
+    inner join business_minutes
+        on milestones.ticket_id = business_minutes.ticket_id
 )
 
 select * from measured

@@ -9,6 +9,8 @@ tickets as (
 ),
 
 conversation as (
+    -- Events of unknown tickets (has_known_ticket false) drop out at the join with tickets below;
+    -- filtering them here would join every event with the tickets.
     select
         ticket_id,
         event_id,
@@ -17,9 +19,7 @@ conversation as (
         is_public_customer_comment as is_customer,
         is_public_agent_reply or is_agent_opening_comment as is_agent
     from events
-    where
-        has_known_ticket
-        and (is_public_customer_comment or is_public_agent_reply or is_agent_opening_comment)
+    where is_public_customer_comment or is_public_agent_reply or is_agent_opening_comment
 ),
 
 sequenced as (

@@ -16,30 +16,53 @@ policies as (
     select * from {{ ref('sla_policies') }}
 ),
 
-first_response_targets as (
-    select
-        milestones.ticket_id,
-        'first_response' as sla_metric,
-        0 as turn_number,
-        milestones.schedule_id,
-        milestones.created_at as started_at,
-        milestones.first_response_at as achieved_at
-    from milestones
+created_clock as (
+    -- The first_response and resolution targets of a ticket both start at its creation.
+    {{ business_clock('milestones', 'schedule_id', 'created_at', 'created_clock_seconds') }}
 ),
 
-next_response_targets as (
+first_response_targets as (
+    select
+        ticket_id,
+        'first_response' as sla_metric,
+        0 as turn_number,
+        schedule_id,
+        created_at as started_at,
+        created_clock_seconds as start_clock_seconds,
+        first_response_at as achieved_at
+    from created_clock
+),
+
+next_response_turns as (
     -- Every customer turn after the first response (the first turn is the first_response SLA).
     select
         turns.ticket_id,
-        'next_response' as sla_metric,
         turns.turn_number,
         turns.schedule_id,
-        turns.turn_started_at as started_at,
-        turns.replied_at as achieved_at
+        turns.turn_started_at,
+        turns.replied_at
     from turns
     inner join milestones
         on turns.ticket_id = milestones.ticket_id
     where turns.turn_started_at >= milestones.first_response_at
+),
+
+turn_clock as (
+    {{ business_clock(
+        'next_response_turns', 'schedule_id', 'turn_started_at', 'turn_clock_seconds'
+    ) }}
+),
+
+next_response_targets as (
+    select
+        ticket_id,
+        'next_response' as sla_metric,
+        turn_number,
+        schedule_id,
+        turn_started_at as started_at,
+        turn_clock_seconds as start_clock_seconds,
+        replied_at as achieved_at
+    from turn_clock
 ),
 
 resolution_targets as (
@@ -49,8 +72,9 @@ resolution_targets as (
         0 as turn_number,
         schedule_id,
         created_at as started_at,
+        created_clock_seconds as start_clock_seconds,
         case when is_solved then last_solved_at end as achieved_at
-    from milestones
+    from created_clock
 ),
 
 targets as (
@@ -71,6 +95,7 @@ with_policy as (
         policies.target_minutes,
         policies.uses_business_hours,
         targets.started_at,
+        targets.start_clock_seconds,
         case
             when targets.achieved_at <= {{ as_of_timestamp() }} then targets.achieved_at
         end as achieved_at,
@@ -86,17 +111,14 @@ with_policy as (
     where targets.started_at <= {{ as_of_timestamp() }}
 ),
 
-start_clock as (
-    {{ business_clock('with_policy', 'schedule_id', 'started_at', 'start_clock_seconds') }}
-),
-
 until_clock as (
-    {{ business_clock('start_clock', 'schedule_id', 'measured_until', 'until_clock_seconds') }}
+    {{ business_clock('with_policy', 'schedule_id', 'measured_until', 'until_clock_seconds') }}
 ),
 
 business_deadlines as (
     {{ business_deadline(
-        'until_clock', 'schedule_id', 'started_at', 'target_minutes * 60', 'business_breach_at'
+        'until_clock', 'schedule_id', 'started_at', 'target_minutes * 60', 'business_breach_at',
+        start_clock_column='start_clock_seconds'
     ) }}
 ),
 

@@ -8,21 +8,60 @@ tickets as (
     select * from {{ ref('int_tickets_joined_to_schedules') }}
 ),
 
+status_changes as (
+    -- The inner join keeps the events of known tickets only (has_known_ticket).
+    select
+        events.ticket_id,
+        events.event_id,
+        events.from_value,
+        events.to_value,
+        events.created_at as changed_at,
+        tickets.schedule_id
+    from events
+    inner join tickets
+        on events.ticket_id = tickets.ticket_id
+    where events.event_type = 'status_change'
+),
+
+-- Every period starts at a status change or at the ticket's creation and ends at the next change
+-- (or the as-of instant): the business clock is read once per change, creation and schedule.
+change_clock as (
+    {{ business_clock('status_changes', 'schedule_id', 'changed_at', 'changed_clock_seconds') }}
+),
+
+created_clock as (
+    {{ business_clock('tickets', 'schedule_id', 'created_at', 'created_clock_seconds') }}
+),
+
+schedules as (
+    select distinct
+        schedule_id,
+        {{ as_of_timestamp() }} as as_of_at
+    from tickets
+),
+
+as_of_clock as (
+    {{ business_clock('schedules', 'schedule_id', 'as_of_at', 'as_of_clock_seconds') }}
+),
+
 changes as (
     select
         ticket_id,
-        event_id,
+        schedule_id,
         from_value,
         to_value,
-        created_at as changed_at,
+        changed_at,
+        changed_clock_seconds,
         row_number() over (
-            partition by ticket_id order by created_at, event_id
+            partition by ticket_id order by changed_at, event_id
         ) as change_number,
-        lead(created_at) over (
-            partition by ticket_id order by created_at, event_id
-        ) as next_changed_at
-    from events
-    where has_known_ticket and event_type = 'status_change'
+        lead(changed_at) over (
+            partition by ticket_id order by changed_at, event_id
+        ) as next_changed_at,
+        lead(changed_clock_seconds) over (
+            partition by ticket_id order by changed_at, event_id
+        ) as next_changed_clock_seconds
+    from change_clock
 ),
 
 initial_periods as (
@@ -30,18 +69,21 @@ initial_periods as (
     -- A ticket with no status change at all is in its current status since creation, unless it is
     -- solved: then when it was solved is unknown and its status times stay NULL.
     select
-        tickets.ticket_id,
+        created_clock.ticket_id,
         0 as period_number,
         case
             when changes.ticket_id is not null then coalesce(changes.from_value, 'new')
-            else tickets.status
+            else created_clock.status
         end as status,
-        tickets.created_at as started_at,
-        changes.changed_at as ended_at
-    from tickets
+        created_clock.schedule_id,
+        created_clock.created_at as started_at,
+        changes.changed_at as ended_at,
+        created_clock.created_clock_seconds as start_clock_seconds,
+        changes.changed_clock_seconds as end_clock_seconds
+    from created_clock
     left join changes
-        on tickets.ticket_id = changes.ticket_id and changes.change_number = 1
-    where changes.ticket_id is not null or not tickets.is_solved
+        on created_clock.ticket_id = changes.ticket_id and changes.change_number = 1
+    where changes.ticket_id is not null or not created_clock.is_solved
 ),
 
 change_periods as (
@@ -49,8 +91,11 @@ change_periods as (
         ticket_id,
         change_number as period_number,
         to_value as status,
+        schedule_id,
         changed_at as started_at,
-        next_changed_at as ended_at
+        next_changed_at as ended_at,
+        changed_clock_seconds as start_clock_seconds,
+        next_changed_clock_seconds as end_clock_seconds
     from changes
 ),
 
@@ -61,12 +106,12 @@ periods as (
 ),
 
 clipped as (
-    -- Running clocks stop at the as-of instant, never beyond it.
+    -- Running clocks stop at the as-of instant, never beyond it; the end clock follows the end.
     select
         periods.ticket_id,
         periods.period_number,
         periods.status,
-        tickets.schedule_id,
+        periods.schedule_id,
         periods.ended_at is null as is_current,
         periods.started_at,
         case
@@ -74,19 +119,18 @@ clipped as (
                 then {{ as_of_timestamp() }}
             when periods.ended_at < periods.started_at then periods.started_at
             else periods.ended_at
-        end as ended_at
+        end as ended_at,
+        periods.start_clock_seconds,
+        case
+            when periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }}
+                then as_of_clock.as_of_clock_seconds
+            when periods.ended_at < periods.started_at then periods.start_clock_seconds
+            else periods.end_clock_seconds
+        end as end_clock_seconds
     from periods
-    inner join tickets
-        on periods.ticket_id = tickets.ticket_id
+    left join as_of_clock
+        on periods.schedule_id = as_of_clock.schedule_id
     where periods.started_at < {{ as_of_timestamp() }}
-),
-
-start_clock as (
-    {{ business_clock('clipped', 'schedule_id', 'started_at', 'start_clock_seconds') }}
-),
-
-end_clock as (
-    {{ business_clock('start_clock', 'schedule_id', 'ended_at', 'end_clock_seconds') }}
 ),
 
 measured as (
@@ -100,7 +144,7 @@ measured as (
         ended_at,
         {{ minutes_between('started_at', 'ended_at') }} as calendar_minutes,
         (end_clock_seconds - start_clock_seconds) / 60.0 as business_minutes
-    from end_clock
+    from clipped
 )
 
 select * from measured
