@@ -21,7 +21,7 @@ RENDERED = ", ".join(
 
 
 def screenshot(
-    base: str, slug: str, out: str, user: str, password: str, timeout: float = 90
+    base: str, slug: str, out: str, user: str, password: str, timeout: float = 240
 ) -> int:
     options = webdriver.ChromeOptions()
     for arg in (

@@ -150,7 +150,7 @@ def test_dashboard_is_created_and_screenshotted(
         ],
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=480,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
