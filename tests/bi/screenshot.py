@@ -20,6 +20,27 @@ RENDERED = ", ".join(
 )
 
 
+def _log_in(driver: webdriver.Chrome, base: str, user: str, password: str, deadline: float) -> None:
+    """Submit the login form until Superset leaves /login (a busy machine can drop the first try:
+    the form is a React page that may not be ready when the fields are first found)."""
+    while time.monotonic() < deadline:
+        driver.get(f"{base}/login/")
+        while not driver.find_elements(By.CSS_SELECTOR, "input[name='username'], #username"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("login form not found")
+            time.sleep(0.5)
+        time.sleep(1)
+        driver.find_element(By.CSS_SELECTOR, "input[name='username'], #username").send_keys(user)
+        field = driver.find_element(By.CSS_SELECTOR, "input[name='password'], #password")
+        field.send_keys(password)
+        field.submit() if field.get_attribute("form") else field.send_keys("\n")
+        for _ in range(30):
+            time.sleep(1)
+            if "/login" not in driver.current_url:
+                return
+    raise TimeoutError("login did not succeed before the deadline")
+
+
 def screenshot(
     base: str, slug: str, out: str, user: str, password: str, timeout: float = 240
 ) -> int:
@@ -39,17 +60,8 @@ def screenshot(
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(timeout)
     try:
-        driver.get(f"{base}/login/")
         deadline = time.monotonic() + timeout
-        while not driver.find_elements(By.CSS_SELECTOR, "input[name='username'], #username"):
-            if time.monotonic() > deadline:
-                raise TimeoutError("login form not found")
-            time.sleep(0.5)
-        driver.find_element(By.CSS_SELECTOR, "input[name='username'], #username").send_keys(user)
-        field = driver.find_element(By.CSS_SELECTOR, "input[name='password'], #password")
-        field.send_keys(password)
-        field.submit() if field.get_attribute("form") else field.send_keys("\n")
-        time.sleep(2)
+        _log_in(driver, base, user, password, deadline)
         driver.get(f"{base}/superset/dashboard/{slug}/?standalone=1")
         rendered = 0
         while time.monotonic() < deadline:
