@@ -77,6 +77,14 @@ comments_classified as (
     where events.event_type = 'comment'
 ),
 
+comments_replies_flagged as (
+    select
+        *,
+        coalesce(is_public and actor_role = 'agent' and not is_agent_opening_comment, false)
+            as is_public_agent_reply
+    from comments_classified
+),
+
 other_events_classified as (
     select
         events.event_id,
@@ -107,7 +115,8 @@ other_events_classified as (
             and events.to_value in ('new', 'open', 'pending', 'on_hold'),
             false
         ) as is_reopen,
-        coalesce(events.event_type = 'assignment', false) as is_assignment
+        coalesce(events.event_type = 'assignment', false) as is_assignment,
+        false as is_public_agent_reply
     from events
     left join tickets
         on events.ticket_id = tickets.ticket_id
@@ -115,22 +124,9 @@ other_events_classified as (
 ),
 
 classified as (
-    select * from comments_classified
+    select * from comments_replies_flagged
     union all
     select * from other_events_classified
-),
-
-replies_flagged as (
-    select
-        *,
-        coalesce(
-            event_type = 'comment'
-            and is_public
-            and actor_role = 'agent'
-            and not is_agent_opening_comment,
-            false
-        ) as is_public_agent_reply
-    from classified
 )
 
-select * from replies_flagged
+select * from classified
