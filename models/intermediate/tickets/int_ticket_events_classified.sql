@@ -59,6 +59,9 @@ comments_classified as (
         events.to_value,
         events.macro_id,
         events.created_at,
+        false as is_solve,
+        false as is_reopen,
+        false as is_assignment,
         tickets_with_first_public_comment.ticket_id is not null as has_known_ticket,
         coalesce(
             events.event_id = tickets_with_first_public_comment.first_public_comment_event_id
@@ -67,14 +70,36 @@ comments_classified as (
         ) as is_agent_opening_comment,
         coalesce(events.is_public and events.actor_role = 'customer', false)
             as is_public_customer_comment,
-        coalesce(not events.is_public, false) as is_internal_note,
-        false as is_solve,
-        false as is_reopen,
-        false as is_assignment
+        coalesce(not events.is_public, false) as is_internal_note
     from events
     left join tickets_with_first_public_comment
         on events.ticket_id = tickets_with_first_public_comment.ticket_id
     where events.event_type = 'comment'
+),
+
+comments_replies_flagged as (
+    -- The columns in the order of other_events_classified (UNION ALL matches them by position).
+    select
+        event_id,
+        ticket_id,
+        actor_id,
+        actor_role,
+        event_type,
+        is_public,
+        from_value,
+        to_value,
+        macro_id,
+        created_at,
+        has_known_ticket,
+        is_agent_opening_comment,
+        is_public_customer_comment,
+        is_internal_note,
+        is_solve,
+        is_reopen,
+        is_assignment,
+        coalesce(is_public and actor_role = 'agent' and not is_agent_opening_comment, false)
+            as is_public_agent_reply
+    from comments_classified
 ),
 
 other_events_classified as (
@@ -107,7 +132,8 @@ other_events_classified as (
             and events.to_value in ('new', 'open', 'pending', 'on_hold'),
             false
         ) as is_reopen,
-        coalesce(events.event_type = 'assignment', false) as is_assignment
+        coalesce(events.event_type = 'assignment', false) as is_assignment,
+        false as is_public_agent_reply
     from events
     left join tickets
         on events.ticket_id = tickets.ticket_id
@@ -115,22 +141,9 @@ other_events_classified as (
 ),
 
 classified as (
-    select * from comments_classified
+    select * from comments_replies_flagged
     union all
     select * from other_events_classified
-),
-
-replies_flagged as (
-    select
-        *,
-        coalesce(
-            event_type = 'comment'
-            and is_public
-            and actor_role = 'agent'
-            and not is_agent_opening_comment,
-            false
-        ) as is_public_agent_reply
-    from classified
 )
 
-select * from replies_flagged
+select * from classified
