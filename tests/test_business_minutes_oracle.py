@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -330,3 +331,25 @@ def test_bad_schedules_fail_blocking_checks_naming_them(tmp_path: Path) -> None:
     finally:
         con.close()
     assert failing == [("broken_tz", "America/New_Yrok")]
+
+
+def test_more_clock_windows_per_day_than_duckdb_reads_fails_naming_the_schedule(
+    tmp_path: Path,
+) -> None:
+    """The DuckDB business clock reads at most 6 windows per schedule and UTC day: a schedule of
+    seven one-hour shifts on Mondays fails the blocking test on the windows model, naming it."""
+    project = make_project(tmp_path)
+    _append_csv(
+        project / "seeds" / "business_hours.csv",
+        [("seven_shifts", "UTC", 1, f"{h:02d}:00", f"{h:02d}:30") for h in range(8, 22, 2)],
+    )
+    env = _env(tmp_path / "warehouse.duckdb")
+    result = _dbt(project, env, "build")
+    output = result.stdout
+    assert result.returncode != 0, output[-4000:]
+    # 7 on the first Monday of the spine, 8 on later ones (with the last shift of the week before).
+    assert re.search(
+        r"schedule seven_shifts has [78] business windows that can hold an instant of UTC day",
+        output,
+    ), output[-4000:]
+    assert "FAIL" in output and "business_clock_days_within_limit" in output
