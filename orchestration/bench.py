@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -124,6 +125,48 @@ def dbt(*args: str) -> None:
     )
 
 
+NODE_KINDS = {"seed": "seeds", "unit_test": "unit tests", "test": "data tests"}
+MODEL_LAYERS = (
+    (("base_", "stg_", "quarantine_"), "staging models"),
+    (("int_",), "intermediate models"),
+    (("fct_", "dim_", "kpi_"), "mart models"),
+)
+
+
+def layer_of(unique_id: str) -> str:
+    """The layer a dbt node belongs to, from its unique_id (`model.<project>.<name>`, ...)."""
+    kind, _, rest = unique_id.partition(".")
+    if kind != "model":
+        return NODE_KINDS.get(kind, "other")
+    name = rest.partition(".")[2]
+    return next((layer for prefixes, layer in MODEL_LAYERS if name.startswith(prefixes)), "other")
+
+
+def time_breakdown(run_results: dict[str, Any], slowest: int = 5) -> str:
+    """Where a dbt invocation spent its time: seconds per layer (summed over nodes; with more
+    than one dbt thread the sum exceeds the wall time) and the slowest nodes."""
+    per_layer: dict[str, float] = {}
+    nodes = []
+    for result in run_results.get("results", []):
+        layer = layer_of(result["unique_id"])
+        per_layer[layer] = per_layer.get(layer, 0.0) + result["execution_time"]
+        nodes.append((result["execution_time"], result["unique_id"].rsplit(".", 1)[-1]))
+    layers = ", ".join(
+        f"{layer} {seconds:.1f} s"
+        for layer, seconds in sorted(per_layer.items(), key=lambda x: -x[1])
+    )
+    top = ", ".join(
+        f"{name} {seconds:.1f} s" for seconds, name in sorted(nodes, reverse=True)[:slowest]
+    )
+    return f"{layers}; slowest: {top}"
+
+
+def dbt_timed(target: Path, *args: str) -> str:
+    """Run dbt with its artifacts in `target`; the time breakdown of run_results.json."""
+    dbt(*args, "--target-path", str(target))
+    return time_breakdown(json.loads((target / "run_results.json").read_text()))
+
+
 def fresh_warehouse(root: Path) -> None:
     for suffix in ("", ".wal"):
         Path(str(root / "warehouse.duckdb") + suffix).unlink(missing_ok=True)
@@ -180,7 +223,9 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
 
         results.append(measure("ingest (all entities)", ingest))
         steps.update()
-        results.append(measure("dbt build (models + tests)", lambda: dbt("build")))
+        results.append(
+            measure("dbt build (models + tests)", lambda: dbt_timed(root / "dbt-target", "build"))
+        )
         steps.update()
 
         def copy_for_build() -> str:
@@ -197,7 +242,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
         results.append(
             measure(
                 "ticket-metric models (dbt run)",
-                lambda: dbt("run", "--select", TICKET_METRIC_MODELS),
+                lambda: dbt_timed(root / "dbt-target", "run", "--select", TICKET_METRIC_MODELS),
             )
         )
         steps.update()
@@ -247,7 +292,10 @@ def nightly_job() -> str:
 
 def step_times(stats: list[Any]) -> str:
     """`step 12.3 s` for each step of a Dagster run, in the order they ran."""
-    timed = sorted((s for s in stats if s.start_time and s.end_time), key=lambda s: s.start_time)
+    timed = sorted(
+        (s for s in stats if s.start_time is not None and s.end_time is not None),
+        key=lambda s: s.start_time,
+    )
     return ", ".join(f"{s.step_key} {s.end_time - s.start_time:.1f} s" for s in timed)
 
 

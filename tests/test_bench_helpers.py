@@ -1,0 +1,44 @@
+"""Pure helpers of the benchmark script (orchestration/bench.py)."""
+
+from __future__ import annotations
+
+from orchestration.bench import layer_of, step_times, time_breakdown
+
+
+def test_layer_of_names_the_layer_of_each_kind_of_dbt_node() -> None:
+    project = "support_warehouse"
+    assert layer_of(f"seed.{project}.holidays") == "seeds"
+    assert layer_of(f"unit_test.{project}.fct_tickets.first_response_agent_created") == "unit tests"
+    assert layer_of(f"test.{project}.not_null_fct_tickets_ticket_id.5a1b") == "data tests"
+    assert layer_of(f"model.{project}.base_landing__tickets") == "staging models"
+    assert layer_of(f"model.{project}.quarantine_landing__tickets") == "staging models"
+    assert layer_of(f"model.{project}.stg_landing__tickets") == "staging models"
+    assert layer_of(f"model.{project}.int_ticket_reply_turns_paired") == "intermediate models"
+    assert layer_of(f"model.{project}.kpi_support_daily") == "mart models"
+    assert layer_of(f"model.{project}.my_scratch_model") == "other"
+    assert layer_of(f"snapshot.{project}.customers_snapshot") == "other"
+
+
+def test_time_breakdown_sums_layers_and_lists_the_slowest_nodes() -> None:
+    run_results = {
+        "results": [
+            {"unique_id": "model.p.stg_landing__tickets", "execution_time": 3.0},
+            {"unique_id": "model.p.base_landing__tickets", "execution_time": 2.5},
+            {"unique_id": "model.p.fct_tickets", "execution_time": 4.0},
+            {"unique_id": "test.p.not_null_fct_tickets_ticket_id.1", "execution_time": 0.25},
+            {"unique_id": "test.p.unique_fct_tickets_ticket_id.2", "execution_time": 0.5},
+        ]
+    }
+    assert time_breakdown(run_results, slowest=2) == (
+        "staging models 5.5 s, mart models 4.0 s, data tests 0.8 s;"
+        " slowest: fct_tickets 4.0 s, stg_landing__tickets 3.0 s"
+    )
+
+
+def test_step_times_lists_dagster_steps_in_the_order_they_ran() -> None:
+    class Stat:
+        def __init__(self, key: str, start: float | None, end: float | None) -> None:
+            self.step_key, self.start_time, self.end_time = key, start, end
+
+    stats = [Stat("dbt", 10.0, 52.25), Stat("ingest", 0.0, 9.5), Stat("skipped", None, None)]
+    assert step_times(stats) == "ingest 9.5 s, dbt 42.2 s"
