@@ -27,10 +27,10 @@ MANIFEST = {
 
 
 def test_build_args_default_and_options() -> None:
-    assert dbt_build_args() == ["build"]
+    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
     args = dbt_build_args(full_refresh=True, dbt_vars={"as_of": "2024-01-01 00:00:00"})
-    assert args[:2] == ["build", "--full-refresh"]
-    assert args[2] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[3]
+    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]
+    assert args[4] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[5]
 
 
 def test_failed_nodes_names_check_asset_and_rows() -> None:

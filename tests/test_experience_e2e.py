@@ -2,7 +2,7 @@
 
 The nightly job runs once on generated data; each test then recomputes a few values of one mart in
 plain Python from the landing files and compares. Periods are cut in REPORTING_TZ on both sides
-(UTC: the project's dbt unit tests are written for a UTC reporting time zone and gate the job).
+(UTC, as in the other end-to-end tests).
 """
 
 from __future__ import annotations
