@@ -206,6 +206,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
             counts = split_landing(
                 root / "generated", root / "landing", root / "day", END_DATE, progress=False
             )
+            shutil.rmtree(root / "generated")  # split into landing/ and day/: free the disk
             day_rows = sum(c.day_rows for c in counts)
             return f"last day {END_DATE}: {day_rows:,} rows (new, re-delivered and late)"
 
