@@ -140,51 +140,31 @@
         from (
             -- Each window is a candidate from the day it opens to the day the next one opens.
             select
-                bh_windows.schedule_id,
-                bh_windows.window_start_at,
-                bh_windows.window_seconds,
-                bh_windows.cumulative_seconds_before,
+                schedule_id,
+                window_start_at,
+                window_seconds,
+                cumulative_seconds_before,
                 cast(unnest(range(
-                    cast(cast(bh_windows.window_start_at as date) as timestamp),
-                    cast(cast(coalesce(bh_windows.bh_next_start_at, bh_windows.window_start_at)
+                    cast(cast(window_start_at as date) as timestamp),
+                    cast(cast(coalesce(next_window_start_at, window_start_at)
                         as date) as timestamp) + interval 1 day,
                     interval 1 day
                 )) as date) as bh_day
-            from (
-                select
-                    schedule_id,
-                    window_start_at,
-                    window_seconds,
-                    cumulative_seconds_before,
-                    lead(window_start_at) over (
-                        partition by schedule_id order by window_start_at
-                    ) as bh_next_start_at
-                from {{ windows_relation }}
-            ) as bh_windows
+            from {{ windows_relation }}
         ) as bh_window_days
     ) as bh_numbered
     group by schedule_id, bh_day
 {%- endmacro %}
 
-{#- One row per schedule: its last window. -#}
+{#- One row per schedule: its last window (the one with no next window). -#}
 {% macro _duckdb_business_clock_last_windows(windows_relation) -%}
     select
         schedule_id as bh_schedule_id,
         window_start_at as bh_last_start_at,
         window_seconds as bh_last_seconds,
         cumulative_seconds_before as bh_last_cumulative
-    from (
-        select
-            schedule_id,
-            window_start_at,
-            window_seconds,
-            cumulative_seconds_before,
-            row_number() over (
-                partition by schedule_id order by window_start_at desc
-            ) as bh_rank
-        from {{ windows_relation }}
-    ) as bh_ranked
-    where bh_rank = 1
+    from {{ windows_relation }}
+    where next_window_start_at is null
 {%- endmacro %}
 
 {% macro duckdb__business_clock(
