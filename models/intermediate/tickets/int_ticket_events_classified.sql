@@ -1,6 +1,9 @@
 {#- A view, read by the ticket models, each with its own filter. Comments and other events are
     classified in two branches, so that a reader of comments only (or of other events only)
-    skips the other branch, and only comments look up the opening comment of their ticket. -#}
+    skips the other branch, and only comments look up the opening comment of their ticket.
+    No branch joins the whole tickets table: readers that must drop the events of unknown tickets
+    join their tickets anyway (a join here would cost every reader about 0.5 s per million
+    events, paid again by each of them). -#}
 with
 
 events as {{ inline_cte() }} (
@@ -38,15 +41,6 @@ first_public_comments as (
     where public_comment_number = 1
 ),
 
-tickets_with_first_public_comment as (
-    select
-        tickets.ticket_id,
-        first_public_comments.event_id as first_public_comment_event_id
-    from tickets
-    left join first_public_comments
-        on tickets.ticket_id = first_public_comments.ticket_id
-),
-
 comments_classified as (
     select
         events.event_id,
@@ -62,18 +56,16 @@ comments_classified as (
         false as is_solve,
         false as is_reopen,
         false as is_assignment,
-        tickets_with_first_public_comment.ticket_id is not null as has_known_ticket,
         coalesce(
-            events.event_id = tickets_with_first_public_comment.first_public_comment_event_id
-            and events.actor_role = 'agent',
+            events.event_id = first_public_comments.event_id and events.actor_role = 'agent',
             false
         ) as is_agent_opening_comment,
         coalesce(events.is_public and events.actor_role = 'customer', false)
             as is_public_customer_comment,
         coalesce(not events.is_public, false) as is_internal_note
     from events
-    left join tickets_with_first_public_comment
-        on events.ticket_id = tickets_with_first_public_comment.ticket_id
+    left join first_public_comments
+        on events.ticket_id = first_public_comments.ticket_id
     where events.event_type = 'comment'
 ),
 
@@ -90,7 +82,6 @@ comments_replies_flagged as (
         to_value,
         macro_id,
         created_at,
-        has_known_ticket,
         is_agent_opening_comment,
         is_public_customer_comment,
         is_internal_note,
@@ -114,7 +105,6 @@ other_events_classified as (
         events.to_value,
         events.macro_id,
         events.created_at,
-        tickets.ticket_id is not null as has_known_ticket,
         false as is_agent_opening_comment,
         false as is_public_customer_comment,
         false as is_internal_note,
@@ -135,8 +125,6 @@ other_events_classified as (
         coalesce(events.event_type = 'assignment', false) as is_assignment,
         false as is_public_agent_reply
     from events
-    left join tickets
-        on events.ticket_id = tickets.ticket_id
     where events.event_type != 'comment' or events.event_type is null
 ),
 

@@ -91,6 +91,7 @@ last_solved_clock as (
 business_minutes as (
     select
         ticket_id,
+        created_clock_seconds,
         (response_clock_seconds - created_clock_seconds) / 60.0
             as first_response_business_minutes,
         (first_solved_clock_seconds - created_clock_seconds) / 60.0
@@ -124,6 +125,7 @@ measured as (
         milestones.first_response_at,
         milestones.first_solved_at,
         milestones.last_solved_at,
+        business_minutes.created_clock_seconds,
         {{ minutes_between('milestones.created_at', 'milestones.first_response_at') }}
             as first_response_minutes,
         business_minutes.first_response_business_minutes,

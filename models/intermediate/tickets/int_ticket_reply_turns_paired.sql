@@ -9,8 +9,8 @@ tickets as (
 ),
 
 conversation as (
-    -- Events of unknown tickets (has_known_ticket false) drop out at the join with tickets below;
-    -- filtering them here would join every event with the tickets.
+    -- Events of unknown tickets drop out at the join with tickets below, after the turns have
+    -- narrowed the rows.
     select
         ticket_id,
         event_id,
@@ -101,6 +101,7 @@ measured as (
         is_answered,
         turn_started_at,
         replied_at,
+        turn_clock_seconds,
         {{ minutes_between('turn_started_at', 'replied_at') }} as reply_minutes,
         (reply_clock_seconds - turn_clock_seconds) / 60.0 as reply_business_minutes
     from reply_clock

@@ -16,12 +16,9 @@ policies as (
     select * from {{ ref('sla_policies') }}
 ),
 
-created_clock as (
-    -- The first_response and resolution targets of a ticket both start at its creation.
-    {{ business_clock('milestones', 'schedule_id', 'created_at', 'created_clock_seconds') }}
-),
-
 first_response_targets as (
+    -- The first_response and resolution targets of a ticket both start at its creation, whose
+    -- business clock reading the milestones model already holds.
     select
         ticket_id,
         'first_response' as sla_metric,
@@ -30,39 +27,24 @@ first_response_targets as (
         created_at as started_at,
         created_clock_seconds as start_clock_seconds,
         first_response_at as achieved_at
-    from created_clock
+    from milestones
 ),
 
-next_response_turns as (
-    -- Every customer turn after the first response (the first turn is the first_response SLA).
+next_response_targets as (
+    -- Every customer turn after the first response (the first turn is the first_response SLA),
+    -- with the business clock reading of its start from the turns model.
     select
         turns.ticket_id,
+        'next_response' as sla_metric,
         turns.turn_number,
         turns.schedule_id,
-        turns.turn_started_at,
-        turns.replied_at
+        turns.turn_started_at as started_at,
+        turns.turn_clock_seconds as start_clock_seconds,
+        turns.replied_at as achieved_at
     from turns
     inner join milestones
         on turns.ticket_id = milestones.ticket_id
     where turns.turn_started_at >= milestones.first_response_at
-),
-
-turn_clock as (
-    {{ business_clock(
-        'next_response_turns', 'schedule_id', 'turn_started_at', 'turn_clock_seconds'
-    ) }}
-),
-
-next_response_targets as (
-    select
-        ticket_id,
-        'next_response' as sla_metric,
-        turn_number,
-        schedule_id,
-        turn_started_at as started_at,
-        turn_clock_seconds as start_clock_seconds,
-        replied_at as achieved_at
-    from turn_clock
 ),
 
 resolution_targets as (
@@ -74,7 +56,7 @@ resolution_targets as (
         created_at as started_at,
         created_clock_seconds as start_clock_seconds,
         case when is_solved then last_solved_at end as achieved_at
-    from created_clock
+    from milestones
 ),
 
 targets as (
@@ -91,6 +73,8 @@ with_policy as (
         targets.sla_metric,
         targets.turn_number,
         targets.schedule_id,
+        tickets.channel,
+        tickets.team_id,
         tickets.priority,
         policies.target_minutes,
         policies.uses_business_hours,
@@ -132,6 +116,8 @@ evaluated as (
         sla_metric,
         turn_number,
         schedule_id,
+        channel,
+        team_id,
         priority,
         target_minutes,
         uses_business_hours,

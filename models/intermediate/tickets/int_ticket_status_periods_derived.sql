@@ -9,7 +9,7 @@ tickets as (
 ),
 
 status_changes as (
-    -- The inner join keeps the events of known tickets only (has_known_ticket).
+    -- The inner join keeps the events of known tickets only.
     select
         events.ticket_id,
         events.event_id,

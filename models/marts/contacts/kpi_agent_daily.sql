@@ -49,7 +49,9 @@ ticket_replies as (
         {{ reporting_date('ticket_events.created_at') }} as date_day,
         count(*) as ticket_replies_sent
     from ticket_events
-    where ticket_events.is_public_agent_reply and ticket_events.has_known_ticket
+    inner join tickets
+        on ticket_events.ticket_id = tickets.ticket_id
+    where ticket_events.is_public_agent_reply
     group by 1, 2
 ),
 

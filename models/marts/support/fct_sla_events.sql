@@ -4,31 +4,27 @@ sla_targets as (
     select * from {{ ref('int_ticket_sla_targets_evaluated') }}
 ),
 
-tickets as (
-    select * from {{ ref('int_tickets_joined_to_schedules') }}
-),
-
-joined as (
+final as (
+    -- The SLA targets are computed once, here (the intermediate model is a view); fct_tickets
+    -- reads its per-ticket flags from this table.
     select
-        sla_targets.sla_event_id,
-        sla_targets.ticket_id,
-        sla_targets.sla_metric,
-        sla_targets.turn_number,
-        tickets.channel,
-        tickets.team_id,
-        sla_targets.priority,
-        sla_targets.schedule_id,
-        sla_targets.target_minutes,
-        sla_targets.uses_business_hours,
-        sla_targets.elapsed_minutes,
-        sla_targets.is_achieved,
-        sla_targets.is_breached,
-        sla_targets.started_at,
-        sla_targets.breach_at,
-        sla_targets.achieved_at
+        sla_event_id,
+        ticket_id,
+        sla_metric,
+        turn_number,
+        channel,
+        team_id,
+        priority,
+        schedule_id,
+        target_minutes,
+        uses_business_hours,
+        elapsed_minutes,
+        is_achieved,
+        is_breached,
+        started_at,
+        breach_at,
+        achieved_at
     from sla_targets
-    inner join tickets
-        on sla_targets.ticket_id = tickets.ticket_id
 )
 
-select * from joined
+select * from final

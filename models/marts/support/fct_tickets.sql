@@ -12,8 +12,8 @@ status_times as (
     select * from {{ ref('int_ticket_status_periods_aggregated_to_tickets') }}
 ),
 
-sla_targets as (
-    select * from {{ ref('int_ticket_sla_targets_evaluated') }}
+sla_events as (
+    select * from {{ ref('fct_sla_events') }}
 ),
 
 customers as (
@@ -41,7 +41,7 @@ sla_flags as (
             ) = 1 as is_{{ metric }}_sla_breached,
         {%- endfor %}
         count(*) as sla_targets_count
-    from sla_targets
+    from sla_events
     group by 1
 ),
 
