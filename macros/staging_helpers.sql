@@ -229,8 +229,9 @@
     where quarantine_reason is not null or coalesce(is_conflicting_duplicate, false)
 {%- endmacro %}
 
-{#- The tail of every base model: each contract column as delivered (`raw_<column>`, kept for the
-    quarantine) and the four load-metadata columns. -#}
+{#- The tail of every base model's `cleaned` step: each contract column as delivered
+    (`raw_<column>`, read by the quarantine reasons; base_rows keeps it only for quarantined rows)
+    and the four load-metadata columns. -#}
 {% macro landing_passthrough_columns(entity) -%}
     {%- for column in landing_columns(entity) %}
         {{ column }} as raw_{{ column }},
@@ -241,24 +242,61 @@
         _file_id
 {%- endmacro %}
 
-{#- True when the row's key appears again in the same landing file with different content: which
-    version is right cannot be told, so every such row is quarantined (identical repeats are not
-    conflicts; the last one wins as usual). Compares min and max of the raw row text per key and
-    file, which works on every engine (count(distinct) over () does not). -#}
-{% macro conflicting_duplicate_flag(entity, key) -%}
-    {%- set content -%}
-        {%- for column in landing_columns(entity) -%}
-            coalesce(raw_{{ column }}, '<null>'){% if not loop.last %} || '|' || {% endif %}
-        {%- endfor -%}
-    {%- endset -%}
-    coalesce(
-        {{ key }} is not null
-        and min({{ content }}) over (partition by {{ key }}, _file_id)
-        != max({{ content }}) over (partition by {{ key }}, _file_id),
-        false
-    )
-{%- endmacro %}
-
 {% macro conflicting_duplicate_reason() -%}
     'conflicting duplicate: the same id appears again in this file with different content'
+{%- endmacro %}
+
+{#- The keys and files in which one key appears more than once with different content: which
+    version is right cannot be told, so every row of such a key and file is quarantined (identical
+    repeats are not conflicts; the last one wins as usual). `source_relation` holds the rows as
+    delivered (raw text). Two hash aggregations: the keys seen more than once per file, then the
+    min and max of the row text of those keys only (a window over every row's text cost most of
+    a base model's time: about 30 s of CPU for 9.6M ticket events). Renders a select of
+    `key` (cleaned) and `_file_id`. -#}
+{% macro conflicting_duplicate_keys(source_relation, entity, key) -%}
+    {%- set content -%}
+        {%- for column in landing_columns(entity) -%}
+            coalesce(cd_rows.{{ column }}, '<null>'){% if not loop.last %} || '|' || {% endif %}
+        {%- endfor -%}
+    {%- endset -%}
+    select
+        cd_repeated.{{ key }},
+        cd_repeated._file_id
+    from (
+        select
+            {{ clean_text(key) }} as {{ key }},
+            _file_id
+        from {{ source_relation }}
+        where {{ clean_text(key) }} is not null
+        group by {{ clean_text(key) }}, _file_id
+        having count(*) > 1
+    ) as cd_repeated
+    inner join {{ source_relation }} as cd_rows
+        on {{ clean_text('cd_rows.' ~ key) }} = cd_repeated.{{ key }}
+        and cd_rows._file_id = cd_repeated._file_id
+    group by cd_repeated.{{ key }}, cd_repeated._file_id
+    having min({{ content }}) != max({{ content }})
+{%- endmacro %}
+
+{#- The output of every base model: the cleaned `columns`, each contract column as delivered
+    (`raw_<column>`) for the rows the quarantine takes (a reason or a conflicting duplicate) and
+    NULL for good rows, whose delivered text stays in the raw table (writing it twice cost about a
+    fifth of the ticket events' base model), the load metadata, the reason and the flag. -#}
+{% macro base_rows(relation, entity, columns) -%}
+    select
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in landing_columns(entity) %}
+        case
+            when quarantine_reason is not null or is_conflicting_duplicate then raw_{{ column }}
+        end as raw_{{ column }},
+        {%- endfor %}
+        _source_file,
+        _source_row,
+        _loaded_at,
+        _file_id,
+        quarantine_reason,
+        is_conflicting_duplicate
+    from {{ relation }}
 {%- endmacro %}

@@ -1,4 +1,14 @@
-with source as (
+{%- set cleaned_columns = [
+    'agent_id',
+    'team_id',
+    'agent_name',
+    'email',
+    'role',
+    'timezone',
+    'hired_at',
+    'left_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'agents') }}
     {{ rows_from_new_files() }}
 ),
@@ -33,11 +43,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'agents', 'agent_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('agents', 'agent_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.agent_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.agent_id = conflicting_keys.agent_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'agents', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,17 @@
-with source as (
+{%- set cleaned_columns = [
+    'call_id',
+    'customer_id',
+    'agent_id',
+    'team_id',
+    'ticket_id',
+    'direction',
+    'hold_seconds',
+    'wrap_up_seconds',
+    'queued_at',
+    'answered_at',
+    'ended_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'calls') }}
     {{ rows_from_new_files() }}
 ),
@@ -46,11 +59,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'calls', 'call_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('calls', 'call_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.call_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.call_id = conflicting_keys.call_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'calls', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

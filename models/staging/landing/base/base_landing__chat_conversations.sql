@@ -1,4 +1,15 @@
-with source as (
+{%- set cleaned_columns = [
+    'conversation_id',
+    'customer_id',
+    'assignee_id',
+    'team_id',
+    'ticket_id',
+    'channel',
+    'status',
+    'started_at',
+    'ended_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'chat_conversations') }}
     {{ rows_from_new_files() }}
 ),
@@ -38,12 +49,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'chat_conversations', 'conversation_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('chat_conversations', 'conversation_id') }}
-            as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.conversation_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.conversation_id = conflicting_keys.conversation_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'chat_conversations', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,12 @@
-with source as (
+{%- set cleaned_columns = [
+    'message_id',
+    'conversation_id',
+    'author_id',
+    'author_role',
+    'body',
+    'sent_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'chat_messages') }}
     {{ rows_from_new_files() }}
 ),
@@ -33,11 +41,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'chat_messages', 'message_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('chat_messages', 'message_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.message_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.message_id = conflicting_keys.message_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'chat_messages', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,14 @@
-with source as (
+{%- set cleaned_columns = [
+    'customer_id',
+    'organization_id',
+    'customer_name',
+    'email',
+    'segment',
+    'country',
+    'timezone',
+    'created_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'customers') }}
     {{ rows_from_new_files() }}
 ),
@@ -31,11 +41,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'customers', 'customer_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('customers', 'customer_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.customer_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.customer_id = conflicting_keys.customer_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'customers', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

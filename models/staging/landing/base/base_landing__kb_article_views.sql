@@ -1,4 +1,13 @@
-with source as (
+{%- set cleaned_columns = [
+    'view_id',
+    'article_id',
+    'customer_id',
+    'session_id',
+    'article_title',
+    'was_helpful',
+    'viewed_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'kb_article_views') }}
     {{ rows_from_new_files() }}
 ),
@@ -34,11 +43,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'kb_article_views', 'view_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('kb_article_views', 'view_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.view_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.view_id = conflicting_keys.view_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'kb_article_views', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,10 @@
-with source as (
+{%- set cleaned_columns = [
+    'macro_id',
+    'title',
+    'kind',
+    'is_active',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'macros') }}
     {{ rows_from_new_files() }}
 ),
@@ -28,11 +34,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'macros', 'macro_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('macros', 'macro_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.macro_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.macro_id = conflicting_keys.macro_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'macros', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,12 @@
-with source as (
+{%- set cleaned_columns = [
+    'return_id',
+    'customer_id',
+    'order_id',
+    'reason',
+    'amount',
+    'returned_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'returns') }}
     {{ rows_from_new_files() }}
 ),
@@ -34,11 +42,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'returns', 'return_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('returns', 'return_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.return_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.return_id = conflicting_keys.return_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'returns', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,13 @@
-with source as (
+{%- set cleaned_columns = [
+    'subscription_id',
+    'customer_id',
+    'plan',
+    'cancellation_reason',
+    'monthly_amount',
+    'started_at',
+    'cancelled_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'subscriptions') }}
     {{ rows_from_new_files() }}
 ),
@@ -37,12 +46,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'subscriptions', 'subscription_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('subscriptions', 'subscription_id') }}
-            as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.subscription_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.subscription_id = conflicting_keys.subscription_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'subscriptions', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,18 @@
-with source as (
+{%- set cleaned_columns = [
+    'response_id',
+    'customer_id',
+    'ticket_id',
+    'conversation_id',
+    'call_id',
+    'agent_id',
+    'survey_type',
+    'topic',
+    'comment',
+    'score',
+    'responded_at',
+    'sent_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'survey_responses') }}
     {{ rows_from_new_files() }}
 ),
@@ -87,12 +101,23 @@ final as (
     from checked
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'survey_responses', 'response_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('survey_responses', 'response_id') }}
-            as is_conflicting_duplicate
+        final.*,
+        conflicting_keys.response_id is not null as is_conflicting_duplicate
     from final
+    left join conflicting_keys
+        on
+            final.response_id = conflicting_keys.response_id
+            and final._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'survey_responses', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

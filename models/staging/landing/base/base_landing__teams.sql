@@ -1,4 +1,9 @@
-with source as (
+{%- set cleaned_columns = [
+    'team_id',
+    'schedule_id',
+    'team_name',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'teams') }}
     {{ rows_from_new_files() }}
 ),
@@ -24,11 +29,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'teams', 'team_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('teams', 'team_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.team_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.team_id = conflicting_keys.team_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'teams', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

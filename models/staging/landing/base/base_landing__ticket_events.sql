@@ -1,6 +1,19 @@
+{%- set cleaned_columns = [
+    'event_id',
+    'ticket_id',
+    'actor_id',
+    'macro_id',
+    'event_type',
+    'actor_role',
+    'from_value',
+    'to_value',
+    'body',
+    'is_public',
+    'created_at',
+] -%}
 {%- set event_type = canonical_token('event_type', 'event_type') -%}
 
-with source as (
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'ticket_events') }}
     {{ rows_from_new_files() }}
 ),
@@ -58,11 +71,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'ticket_events', 'event_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('ticket_events', 'event_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.event_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.event_id = conflicting_keys.event_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'ticket_events', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced

@@ -1,4 +1,20 @@
-with source as (
+{%- set cleaned_columns = [
+    'ticket_id',
+    'customer_id',
+    'assignee_id',
+    'team_id',
+    'channel',
+    'priority',
+    'status',
+    'ticket_type',
+    'category',
+    'tags',
+    'subject',
+    'created_by_role',
+    'created_at',
+    'updated_at',
+] -%}
+with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'tickets') }}
     {{ rows_from_new_files() }}
 ),
@@ -46,11 +62,23 @@ checked as (
     from cleaned
 ),
 
+conflicting_keys as (
+    {{ conflicting_duplicate_keys('source', 'tickets', 'ticket_id') }}
+),
+
 flagged as (
     select
-        *,
-        {{ conflicting_duplicate_flag('tickets', 'ticket_id') }} as is_conflicting_duplicate
+        checked.*,
+        conflicting_keys.ticket_id is not null as is_conflicting_duplicate
     from checked
+    left join conflicting_keys
+        on
+            checked.ticket_id = conflicting_keys.ticket_id
+            and checked._file_id = conflicting_keys._file_id
+),
+
+traced as (
+    {{ base_rows('flagged', 'tickets', cleaned_columns) }}
 )
 
-select * from flagged
+select * from traced
