@@ -353,3 +353,31 @@ def test_more_clock_windows_per_day_than_duckdb_reads_fails_naming_the_schedule(
         output,
     ), output[-4000:]
     assert "FAIL" in output and "business_clock_days_within_limit" in output
+
+
+def test_more_deadline_windows_per_clock_hour_than_duckdb_reads_fails_naming_the_schedule(
+    tmp_path: Path,
+) -> None:
+    """The DuckDB business deadline reads at most 6 windows per schedule and hour of business
+    clock: a schedule of five 5-minute windows a day (within the clock's limit per UTC day, but
+    about 12 windows per hour of business clock) fails the blocking test on the windows model,
+    naming it."""
+    project = make_project(tmp_path)
+    _append_csv(
+        project / "seeds" / "business_hours.csv",
+        [
+            ("tiny_shifts", "UTC", day, f"{h:02d}:00", f"{h:02d}:05")
+            for day in range(1, 8)
+            for h in range(9, 14)
+        ],
+    )
+    env = _env(tmp_path / "warehouse.duckdb")
+    result = _dbt(project, env, "build")
+    output = result.stdout
+    assert result.returncode != 0, output[-4000:]
+    assert re.search(
+        r"schedule tiny_shifts has 1[1-3] business windows in hour \d+ of its business clock",
+        output,
+    ), output[-4000:]
+    assert "FAIL" in output and "business_deadline_hours_within_limit" in output
+    assert "business_clock_days_within_limit FAILED" not in output
