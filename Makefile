@@ -69,6 +69,7 @@ pytest: $(STAMP)
 test: lint pytest ## linters and the whole pytest suite (includes a full pipeline run)
 
 bench: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## benchmark: make bench SIZE=100000
+	$(BIN)/dbt parse --quiet
 	$(BIN)/python -m orchestration.bench --tickets $(SIZE)
 
 # Superset end-to-end test (issue 6): its own venv (.venv-bi: Superset + DuckDB 1.x driver), Debian
