@@ -53,6 +53,10 @@ class StepResult:
     peak_mb: float
     note: str = ""
 
+    @property
+    def failed(self) -> bool:
+        return self.note.startswith("FAILED")
+
 
 class PeakMemory:
     """Samples RSS of this process and all its descendants in a background thread."""
@@ -86,9 +90,14 @@ class PeakMemory:
 
 
 def measure(step: str, fn: Callable[[], str | None]) -> StepResult:
+    """Time `fn` and sample its peak memory. A step that raises is recorded as `FAILED: ...`
+    (the benchmark goes on, writes its table and exits non-zero) instead of losing every figure."""
     with PeakMemory() as memory:
         start = time.perf_counter()
-        note = fn() or ""
+        try:
+            note = fn() or ""
+        except Exception as error:  # reported in the table, then in the exit code
+            note = f"FAILED: {type(error).__name__}: {error}"
         seconds = time.perf_counter() - start
     return StepResult(step, seconds, memory.peak / 2**20, note)
 
@@ -343,6 +352,9 @@ def main(argv: list[str] | None = None) -> None:
     out.write_text(table)
     print(table)
     print(f"written to {out}")
+    failed = [r.step for r in results if r.failed]
+    if failed:
+        raise SystemExit(f"benchmark steps failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

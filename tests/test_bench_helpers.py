@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.bench import layer_of, step_times, time_breakdown
+from orchestration.bench import StepResult, layer_of, measure, step_times, time_breakdown
 
 
 def test_layer_of_names_the_layer_of_each_kind_of_dbt_node() -> None:
@@ -42,3 +42,14 @@ def test_step_times_lists_dagster_steps_in_the_order_they_ran() -> None:
 
     stats = [Stat("dbt", 10.0, 52.25), Stat("ingest", 0.0, 9.5), Stat("skipped", None, None)]
     assert step_times(stats) == "ingest 9.5 s, dbt 42.2 s"
+
+
+def test_measure_records_a_failing_step_instead_of_raising() -> None:
+    def broken() -> str:
+        raise OSError("database does not exist")
+
+    result = measure("dashboard queries", broken)
+    assert result.failed
+    assert result.note == "FAILED: OSError: database does not exist"
+    assert not measure("ok", lambda: "3 rows").failed
+    assert StepResult("job", 1.0, 1.0, "FAILED; ingest 1.0 s").failed
