@@ -57,3 +57,17 @@ class Settings:
             landing_default_timezone=get("LANDING_DEFAULT_TIMEZONE"),
             dagster_home=resolve_path(dagster_home) if dagster_home else None,
         )
+
+
+DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "4GB", "DUCKDB_THREADS": "2"}
+
+
+def duckdb_config(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """Settings for every DuckDB connection the nightly job opens (ingest, checks, publish): the
+    `memory_limit` and `threads` dbt's profile uses (`DUCKDB_MEMORY_LIMIT`, `DUCKDB_THREADS`), so
+    no step falls back to DuckDB's default of 80 % of the machine's memory."""
+
+    def get(name: str) -> str:
+        return (environ.get(name) or "").strip() or DUCKDB_DEFAULTS[name]
+
+    return {"memory_limit": get("DUCKDB_MEMORY_LIMIT"), "threads": get("DUCKDB_THREADS")}

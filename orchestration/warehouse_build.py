@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.settings import duckdb_config
+
 BUILDING_SUFFIX = ".building.duckdb"
 FAILED_SUFFIX = ".failed.duckdb"
 FINGERPRINT_SUFFIX = ".building.json"
@@ -90,7 +92,7 @@ def checkpoint(path: Path) -> None:
 
     Opens the file for writing: call it only while no other connection has it open.
     """
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=duckdb_config())
     try:
         con.execute("force checkpoint")
     finally:

@@ -14,6 +14,7 @@ from orchestration.ingest.contract import ENTITIES
 from orchestration.ingest.landing import EmptyLandingError
 from orchestration.ingest.loader import EntityLoadResult, load_landing
 from orchestration.resources import WarehouseResource
+from orchestration.settings import duckdb_config
 
 SOURCE_NAME = "landing"
 FILES_ACCEPTED_CHECK = "landing_files_accepted"
@@ -119,7 +120,7 @@ def ingest_landing_files(
     entities = [key.path[-1] for key in context.selected_asset_keys if key != MANIFEST_KEY]
     settings = warehouse.settings
     context.log.info(f"Loading {', '.join(entities)} from {settings.landing_dir}")
-    con = duckdb.connect(str(settings.warehouse_path))
+    con = duckdb.connect(str(settings.warehouse_path), config=duckdb_config())
     try:
         results = load_landing(con, settings.landing_dir, entities)
     except EmptyLandingError as error:

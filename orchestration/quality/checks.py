@@ -34,6 +34,7 @@ from orchestration.quality.suites import (
     load_suites,
 )
 from orchestration.resources import WarehouseResource
+from orchestration.settings import duckdb_config
 from orchestration.warehouse_build import build_in_progress
 
 GX_CHECK = "gx_suite"
@@ -165,7 +166,7 @@ def raw_quality_checks(
         if key.name == FRESHNESS_CHECK
     }
     now = datetime.now(UTC).replace(tzinfo=None)
-    con = duckdb.connect(str(warehouse.path), read_only=True)
+    con = duckdb.connect(str(warehouse.path), read_only=True, config=duckdb_config())
     try:
         freshness = [measure(con, ENTITIES[name], now, policy) for name in sorted(fresh_keys)]
         load_run = latest_load_run(con)

@@ -25,6 +25,7 @@ from orchestration.quality.suites import (
     SuiteOutcome,
     outcome_from_result,
 )
+from orchestration.settings import duckdb_config
 
 logger = logging.getLogger(__name__)
 INDEX_KEY = "suite_index"
@@ -52,7 +53,7 @@ def existing_relations(warehouse_path: Path) -> set[str]:
     """`schema.table` of every table and view in the warehouse (read-only)."""
     if not warehouse_path.exists():
         return set()
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
     try:
         rows = con.execute(
             "select table_schema || '.' || table_name from information_schema.tables"
@@ -85,7 +86,7 @@ def batch_rows(warehouse_path: Path, suites: Iterable[Suite]) -> dict[str, int |
     if not suites:
         return {}
     counts: dict[str, int | None] = {}
-    con = duckdb.connect(str(warehouse_path), read_only=True)
+    con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
     try:
         for s in suites:
             try:
@@ -122,7 +123,7 @@ def run_suites(
     datasource = context.data_sources.add_sql(
         name="warehouse",
         connection_string=f"duckdb:///{warehouse_path}",
-        kwargs={"connect_args": {"read_only": True}},
+        kwargs={"connect_args": {"read_only": True, "config": duckdb_config()}},
     )
     outcomes: list[SuiteOutcome] = []
     try:

@@ -21,6 +21,7 @@ from orchestration.serving.columns import (
     pseudonymize,
     published_columns,
 )
+from orchestration.settings import duckdb_config
 
 
 def quote(identifier: str) -> str:
@@ -63,7 +64,7 @@ def open_source(
 
     Tables of the manifest missing from the warehouse are skipped (not built yet).
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     try:
         con.execute(f"attach {sql_string(str(warehouse))} as wh (read_only)")
         if pseudonymize_key:
