@@ -120,10 +120,15 @@
     {{ return(6) }}
 {%- endmacro %}
 
-{% macro _duckdb_business_clock_days(windows_relation) -%}
+{#- Shared by the DuckDB clock and deadline: `windows_by_key` lists each window (schedule_id,
+    window_start_at, window_seconds, cumulative_seconds_before) once per value of `key_column` in
+    which it is a candidate; one row per schedule and key value with the count of candidates and
+    the first _duckdb_business_clock_candidates() of them, in order, pivoted to bh_start_<i>,
+    bh_seconds_<i> and bh_cumulative_<i>. The schedule column is named `schedule_alias`. -#}
+{% macro _duckdb_business_candidates(windows_by_key, key_column, schedule_alias) -%}
     select
-        schedule_id as bh_day_schedule_id,
-        bh_day,
+        schedule_id as {{ schedule_alias }},
+        {{ key_column }},
         count(*) as bh_candidates,
         {%- for i in range(1, _duckdb_business_clock_candidates() + 1) %}
         max(case when bh_candidate = {{ i }} then window_start_at end) as bh_start_{{ i }},
@@ -133,28 +138,33 @@
         {%- endfor %}
     from (
         select
-            bh_window_days.*,
+            bh_keyed.*,
             row_number() over (
-                partition by bh_window_days.schedule_id, bh_window_days.bh_day
-                order by bh_window_days.window_start_at
+                partition by bh_keyed.schedule_id, bh_keyed.{{ key_column }}
+                order by bh_keyed.window_start_at
             ) as bh_candidate
-        from (
-            -- Each window is a candidate from the day it opens to the day the next one opens.
-            select
-                schedule_id,
-                window_start_at,
-                window_seconds,
-                cumulative_seconds_before,
-                cast(unnest(range(
-                    cast(cast(window_start_at as date) as timestamp),
-                    cast(cast(coalesce(next_window_start_at, window_start_at)
-                        as date) as timestamp) + interval 1 day,
-                    interval 1 day
-                )) as date) as bh_day
-            from {{ windows_relation }}
-        ) as bh_window_days
+        from ({{ windows_by_key }}) as bh_keyed
     ) as bh_numbered
-    group by schedule_id, bh_day
+    group by schedule_id, {{ key_column }}
+{%- endmacro %}
+
+{% macro _duckdb_business_clock_days(windows_relation) -%}
+    {%- set windows_by_day -%}
+        -- Each window is a candidate from the day it opens to the day the next one opens.
+        select
+            schedule_id,
+            window_start_at,
+            window_seconds,
+            cumulative_seconds_before,
+            cast(unnest(range(
+                cast(cast(window_start_at as date) as timestamp),
+                cast(cast(coalesce(next_window_start_at, window_start_at)
+                    as date) as timestamp) + interval 1 day,
+                interval 1 day
+            )) as date) as bh_day
+        from {{ windows_relation }}
+    {%- endset -%}
+    {{ _duckdb_business_candidates(windows_by_day, 'bh_day', 'bh_day_schedule_id') }}
 {%- endmacro %}
 
 {#- One row per schedule: its last window (the one with no next window). -#}
@@ -272,38 +282,20 @@
 
 {% macro _duckdb_business_deadline_hours(windows_relation) -%}
     {%- set hour = _duckdb_business_deadline_hour_seconds() -%}
-    select
-        schedule_id as bh_hour_schedule_id,
-        bh_clock_hour,
-        count(*) as bh_candidates,
-        {%- for i in range(1, _duckdb_business_clock_candidates() + 1) %}
-        max(case when bh_candidate = {{ i }} then window_start_at end) as bh_start_{{ i }},
-        max(case when bh_candidate = {{ i }} then window_seconds end) as bh_seconds_{{ i }},
-        max(case when bh_candidate = {{ i }} then cumulative_seconds_before end)
-            as bh_cumulative_{{ i }}{{ "," if not loop.last }}
-        {%- endfor %}
-    from (
+    {%- set windows_by_hour -%}
         select
-            bh_window_hours.*,
-            row_number() over (
-                partition by bh_window_hours.schedule_id, bh_window_hours.bh_clock_hour
-                order by bh_window_hours.cumulative_seconds_before
-            ) as bh_candidate
-        from (
-            select
-                schedule_id,
-                window_start_at,
-                window_seconds,
-                cumulative_seconds_before,
-                unnest(range(
-                    cast(floor(cumulative_seconds_before / {{ hour }}) as bigint),
-                    cast(floor((cumulative_seconds_before + window_seconds) / {{ hour }})
-                        as bigint) + 1
-                )) as bh_clock_hour
-            from {{ windows_relation }}
-        ) as bh_window_hours
-    ) as bh_numbered
-    group by schedule_id, bh_clock_hour
+            schedule_id,
+            window_start_at,
+            window_seconds,
+            cumulative_seconds_before,
+            unnest(range(
+                cast(floor(cumulative_seconds_before / {{ hour }}) as bigint),
+                cast(floor((cumulative_seconds_before + window_seconds) / {{ hour }})
+                    as bigint) + 1
+            )) as bh_clock_hour
+        from {{ windows_relation }}
+    {%- endset -%}
+    {{ _duckdb_business_candidates(windows_by_hour, 'bh_clock_hour', 'bh_hour_schedule_id') }}
 {%- endmacro %}
 
 {#- One candidate field (start, seconds or cumulative) of the window holding the target clock:
