@@ -59,7 +59,7 @@ class Settings:
         )
 
 
-DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "4GB", "DUCKDB_THREADS": "2"}
+DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "3GB", "DUCKDB_THREADS": "2"}
 
 
 def duckdb_config(environ: Mapping[str, str] = os.environ) -> dict[str, str]:

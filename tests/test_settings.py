@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.settings import REPO_ROOT, duckdb_config
+
+
+def test_duckdb_config_has_the_dbt_profile_defaults_and_reads_the_environment() -> None:
+    assert duckdb_config({}) == {"memory_limit": "3GB", "threads": "2"}
+    assert duckdb_config({"DUCKDB_MEMORY_LIMIT": " 1500MB ", "DUCKDB_THREADS": "1"}) == {
+        "memory_limit": "1500MB",
+        "threads": "1",
+    }
+    # dbt's connection and the job's other connections default to the same limits.
+    profile = (REPO_ROOT / "profiles.yml").read_text()
+    assert "env_var('DUCKDB_MEMORY_LIMIT', '3GB')" in profile
+    assert "env_var('DUCKDB_THREADS', '2')" in profile
+
+
+def test_a_connection_opened_with_duckdb_config_is_limited() -> None:
+    config = duckdb_config({"DUCKDB_MEMORY_LIMIT": "1GB", "DUCKDB_THREADS": "1"})
+    con = duckdb.connect(config=config)
+    try:
+        threads, limit = con.execute(
+            "select current_setting('threads'), current_setting('memory_limit')"
+        ).fetchone()
+    finally:
+        con.close()
+    assert int(threads) == 1
+    assert limit.startswith("953.6")  # 1GB = 10^9 bytes, shown in MiB
