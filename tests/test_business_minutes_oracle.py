@@ -333,20 +333,25 @@ def test_bad_schedules_fail_blocking_checks_naming_them(tmp_path: Path) -> None:
     assert failing == [("broken_tz", "America/New_Yrok")]
 
 
+def _build_with_schedule_rows(tmp_path: Path, rows: list[tuple[object, ...]]) -> str:
+    """`dbt build` of a copy of the project with `rows` added to business_hours.csv; asserts that
+    it failed and returns its output."""
+    project = make_project(tmp_path)
+    _append_csv(project / "seeds" / "business_hours.csv", rows)
+    result = _dbt(project, _env(tmp_path / "warehouse.duckdb"), "build")
+    assert result.returncode != 0, result.stdout[-4000:]
+    return result.stdout
+
+
 def test_more_clock_windows_per_day_than_duckdb_reads_fails_naming_the_schedule(
     tmp_path: Path,
 ) -> None:
     """The DuckDB business clock reads at most 6 windows per schedule and UTC day: a schedule of
     seven one-hour shifts on Mondays fails the blocking test on the windows model, naming it."""
-    project = make_project(tmp_path)
-    _append_csv(
-        project / "seeds" / "business_hours.csv",
+    output = _build_with_schedule_rows(
+        tmp_path,
         [("seven_shifts", "UTC", 1, f"{h:02d}:00", f"{h:02d}:30") for h in range(8, 22, 2)],
     )
-    env = _env(tmp_path / "warehouse.duckdb")
-    result = _dbt(project, env, "build")
-    output = result.stdout
-    assert result.returncode != 0, output[-4000:]
     # 7 on the first Monday of the spine, 8 on later ones (with the last shift of the week before).
     assert re.search(
         r"schedule seven_shifts has [78] business windows that can hold an instant of UTC day",
@@ -362,19 +367,14 @@ def test_more_deadline_windows_per_clock_hour_than_duckdb_reads_fails_naming_the
     clock: a schedule of five 5-minute windows a day (within the clock's limit per UTC day, but
     about 12 windows per hour of business clock) fails the blocking test on the windows model,
     naming it."""
-    project = make_project(tmp_path)
-    _append_csv(
-        project / "seeds" / "business_hours.csv",
+    output = _build_with_schedule_rows(
+        tmp_path,
         [
             ("tiny_shifts", "UTC", day, f"{h:02d}:00", f"{h:02d}:05")
             for day in range(1, 8)
             for h in range(9, 14)
         ],
     )
-    env = _env(tmp_path / "warehouse.duckdb")
-    result = _dbt(project, env, "build")
-    output = result.stdout
-    assert result.returncode != 0, output[-4000:]
     assert re.search(
         r"schedule tiny_shifts has 1[1-3] business windows in hour \d+ of its business clock",
         output,
