@@ -278,25 +278,34 @@
     having min({{ content }}) != max({{ content }})
 {%- endmacro %}
 
-{#- The output of every base model: the cleaned `columns`, each contract column as delivered
-    (`raw_<column>`) for the rows the quarantine takes (a reason or a conflicting duplicate) and
-    NULL for good rows, whose delivered text stays in the raw table (writing it twice cost about a
-    fifth of the ticket events' base model), the load metadata, the reason and the flag. -#}
-{% macro base_rows(relation, entity, columns) -%}
+{#- The last step of every base model: the rows of `relation` (cleaned and checked, with their
+    quarantine_reason) flagged `is_conflicting_duplicate` by conflicting_duplicate_keys() over
+    `source_relation` (the rows as delivered). Keeps the cleaned `columns`, each contract column as
+    delivered (`raw_<column>`) for the rows the quarantine takes (a reason or a conflicting
+    duplicate) and NULL for good rows, whose delivered text stays in the raw table (writing it
+    twice cost about a fifth of the ticket events' base model), the load metadata, the reason and
+    the flag. -#}
+{% macro base_rows(relation, source_relation, entity, key, columns) -%}
+    {%- set is_conflict = 'br_conflicts.' ~ key ~ ' is not null' -%}
     select
         {%- for column in columns %}
-        {{ column }},
+        br_rows.{{ column }},
         {%- endfor %}
         {%- for column in landing_columns(entity) %}
         case
-            when quarantine_reason is not null or is_conflicting_duplicate then raw_{{ column }}
+            when br_rows.quarantine_reason is not null or {{ is_conflict }}
+                then br_rows.raw_{{ column }}
         end as raw_{{ column }},
         {%- endfor %}
-        _source_file,
-        _source_row,
-        _loaded_at,
-        _file_id,
-        quarantine_reason,
-        is_conflicting_duplicate
-    from {{ relation }}
+        br_rows._source_file,
+        br_rows._source_row,
+        br_rows._loaded_at,
+        br_rows._file_id,
+        br_rows.quarantine_reason,
+        {{ is_conflict }} as is_conflicting_duplicate
+    from {{ relation }} as br_rows
+    left join ({{ conflicting_duplicate_keys(source_relation, entity, key) }}) as br_conflicts
+        on
+            br_rows.{{ key }} = br_conflicts.{{ key }}
+            and br_rows._file_id = br_conflicts._file_id
 {%- endmacro %}

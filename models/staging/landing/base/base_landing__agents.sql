@@ -43,23 +43,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'agents', 'agent_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.agent_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.agent_id = conflicting_keys.agent_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'agents', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'agents', 'agent_id', cleaned_columns) }}
 )
 
 select * from traced

@@ -59,23 +59,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'calls', 'call_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.call_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.call_id = conflicting_keys.call_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'calls', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'calls', 'call_id', cleaned_columns) }}
 )
 
 select * from traced

@@ -49,23 +49,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'chat_conversations', 'conversation_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.conversation_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.conversation_id = conflicting_keys.conversation_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'chat_conversations', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'chat_conversations', 'conversation_id', cleaned_columns) }}
 )
 
 select * from traced

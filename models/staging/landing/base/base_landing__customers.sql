@@ -41,23 +41,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'customers', 'customer_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.customer_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.customer_id = conflicting_keys.customer_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'customers', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'customers', 'customer_id', cleaned_columns) }}
 )
 
 select * from traced

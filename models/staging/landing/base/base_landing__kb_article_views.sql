@@ -43,23 +43,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'kb_article_views', 'view_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.view_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.view_id = conflicting_keys.view_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'kb_article_views', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'kb_article_views', 'view_id', cleaned_columns) }}
 )
 
 select * from traced

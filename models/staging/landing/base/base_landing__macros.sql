@@ -34,23 +34,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'macros', 'macro_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.macro_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.macro_id = conflicting_keys.macro_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'macros', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'macros', 'macro_id', cleaned_columns) }}
 )
 
 select * from traced

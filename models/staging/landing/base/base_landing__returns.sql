@@ -42,23 +42,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'returns', 'return_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.return_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.return_id = conflicting_keys.return_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'returns', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'returns', 'return_id', cleaned_columns) }}
 )
 
 select * from traced

@@ -46,23 +46,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'subscriptions', 'subscription_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.subscription_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.subscription_id = conflicting_keys.subscription_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'subscriptions', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'subscriptions', 'subscription_id', cleaned_columns) }}
 )
 
 select * from traced

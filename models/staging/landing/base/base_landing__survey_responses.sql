@@ -101,23 +101,8 @@ final as (
     from checked
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'survey_responses', 'response_id') }}
-),
-
-flagged as (
-    select
-        final.*,
-        conflicting_keys.response_id is not null as is_conflicting_duplicate
-    from final
-    left join conflicting_keys
-        on
-            final.response_id = conflicting_keys.response_id
-            and final._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'survey_responses', cleaned_columns) }}
+    {{ base_rows('final', 'source', 'survey_responses', 'response_id', cleaned_columns) }}
 )
 
 select * from traced

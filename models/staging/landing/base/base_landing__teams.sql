@@ -29,23 +29,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'teams', 'team_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.team_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.team_id = conflicting_keys.team_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'teams', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'teams', 'team_id', cleaned_columns) }}
 )
 
 select * from traced

@@ -71,23 +71,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'ticket_events', 'event_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.event_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.event_id = conflicting_keys.event_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'ticket_events', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'ticket_events', 'event_id', cleaned_columns) }}
 )
 
 select * from traced

@@ -62,23 +62,8 @@ checked as (
     from cleaned
 ),
 
-conflicting_keys as (
-    {{ conflicting_duplicate_keys('source', 'tickets', 'ticket_id') }}
-),
-
-flagged as (
-    select
-        checked.*,
-        conflicting_keys.ticket_id is not null as is_conflicting_duplicate
-    from checked
-    left join conflicting_keys
-        on
-            checked.ticket_id = conflicting_keys.ticket_id
-            and checked._file_id = conflicting_keys._file_id
-),
-
 traced as (
-    {{ base_rows('flagged', 'tickets', cleaned_columns) }}
+    {{ base_rows('checked', 'source', 'tickets', 'ticket_id', cleaned_columns) }}
 )
 
 select * from traced
