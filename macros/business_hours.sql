@@ -300,11 +300,12 @@
 
 {#- One candidate field (start, seconds or cumulative) of the window holding the target clock:
     the last candidate opening on the clock strictly before it. -#}
-{% macro _duckdb_business_deadline_pick(field, target_clock) -%}
+{% macro _duckdb_business_deadline_pick(field) -%}
     case
         when bh_hour.bh_candidates > {{ _duckdb_business_clock_candidates() }} then null
         {%- for i in range(_duckdb_business_clock_candidates(), 0, -1) %}
-        when {{ target_clock }} > bh_hour.bh_cumulative_{{ i }} then bh_hour.bh_{{ field }}_{{ i }}
+        when bh_target.bh_target_clock > bh_hour.bh_cumulative_{{ i }}
+            then bh_hour.bh_{{ field }}_{{ i }}
         {%- endfor %}
     end
 {%- endmacro %}
@@ -313,16 +314,15 @@
     relation, schedule_column, start_timestamp_column, target_seconds_column, output_column,
     windows_relation, start_clock_column=none
 ) -%}
-    {%- set target_clock = 'bh_target.bh_start_clock + bh_target.bh_target_seconds' -%}
     select
         bh_picked.* exclude (
-            bh_start_clock, bh_target_seconds, bh_known_schedule_id, bh_end_start,
-            bh_end_seconds, bh_end_cumulative
+            bh_start_clock, bh_target_seconds, bh_target_clock, bh_known_schedule_id,
+            bh_end_start, bh_end_seconds, bh_end_cumulative
         ),
         {{ _business_deadline_value(
             'bh_picked.' ~ start_timestamp_column,
             'bh_picked.bh_target_seconds',
-            'bh_picked.bh_start_clock + bh_picked.bh_target_seconds',
+            'bh_picked.bh_target_clock',
             'bh_picked.bh_known_schedule_id',
             end_start='bh_picked.bh_end_start',
             end_seconds='bh_picked.bh_end_seconds',
@@ -331,15 +331,17 @@
     from (
         select
             bh_target.*,
-            {{ _duckdb_business_deadline_pick('start', target_clock) }} as bh_end_start,
-            {{ _duckdb_business_deadline_pick('seconds', target_clock) }} as bh_end_seconds,
-            {{ _duckdb_business_deadline_pick('cumulative', target_clock) }} as bh_end_cumulative
+            {{ _duckdb_business_deadline_pick('start') }} as bh_end_start,
+            {{ _duckdb_business_deadline_pick('seconds') }} as bh_end_seconds,
+            {{ _duckdb_business_deadline_pick('cumulative') }} as bh_end_cumulative
         from (
+            {%- set target_seconds = 'cast(' ~ _business_qualify(target_seconds_column, 'bh_clocked')
+                ~ ' as double)' %}
             select
                 bh_clocked.*,
                 bh_schedules.schedule_id as bh_known_schedule_id,
-                cast({{ _business_qualify(target_seconds_column, 'bh_clocked') }} as double)
-                    as bh_target_seconds
+                {{ target_seconds }} as bh_target_seconds,
+                bh_clocked.bh_start_clock + {{ target_seconds }} as bh_target_clock
             from (
                 {%- if start_clock_column is none %}
                 {{ duckdb__business_clock(
@@ -361,7 +363,7 @@
         left join ({{ _duckdb_business_deadline_hours(windows_relation) }}) as bh_hour
             on bh_target.{{ schedule_column }} = bh_hour.bh_hour_schedule_id
             and cast(floor(
-                ({{ target_clock }}) / {{ _duckdb_business_deadline_hour_seconds() }}
+                bh_target.bh_target_clock / {{ _duckdb_business_deadline_hour_seconds() }}
             ) as bigint) = bh_hour.bh_clock_hour
     ) as bh_picked
 {%- endmacro %}
