@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from orchestration.bench import StepResult, layer_of, measure, step_times, time_breakdown
 
 
@@ -27,12 +30,15 @@ def test_time_breakdown_sums_layers_and_lists_the_slowest_nodes() -> None:
             {"unique_id": "model.p.fct_tickets", "execution_time": 4.0},
             {"unique_id": "test.p.not_null_fct_tickets_ticket_id.1", "execution_time": 0.25},
             {"unique_id": "test.p.unique_fct_tickets_ticket_id.2", "execution_time": 0.5},
-        ]
+        ],
+        "elapsed_time": 10.46,
     }
     assert time_breakdown(run_results, slowest=2) == (
-        "staging models 5.5 s, mart models 4.0 s, data tests 0.8 s;"
-        " slowest: fct_tickets 4.0 s, stg_landing__tickets 3.0 s"
+        "nodes 10.5 s (dbt's elapsed time); staging models 5.5 s, mart models 4.0 s,"
+        " data tests 0.8 s; slowest: fct_tickets 4.0 s, stg_landing__tickets 3.0 s"
     )
+    del run_results["elapsed_time"]
+    assert time_breakdown(run_results, slowest=1).startswith("staging models 5.5 s")
 
 
 def test_step_times_lists_dagster_steps_in_the_order_they_ran() -> None:
@@ -53,3 +59,15 @@ def test_measure_records_a_failing_step_instead_of_raising() -> None:
     assert result.note == "FAILED: OSError: database does not exist"
     assert not measure("ok", lambda: "3 rows").failed
     assert StepResult("job", 1.0, 1.0, "FAILED; ingest 1.0 s").failed
+
+
+def test_measure_gives_the_peak_of_subprocesses_alone_on_request() -> None:
+    script = "x = bytearray(300 * 2**20); import time; time.sleep(0.5)"
+    result = measure(
+        "child",
+        lambda: subprocess.run([sys.executable, "-c", script], check=True) and "ran",
+        subprocess_memory=True,
+    )
+    child_mb = float(result.note.rsplit("alone ", 1)[1].removesuffix(" MB").replace(",", ""))
+    assert 300 <= child_mb < result.peak_mb
+    assert result.note.startswith("ran; peak of the dbt process alone")
