@@ -25,6 +25,21 @@
     (({{ epoch_seconds(end_ts) }}) - ({{ epoch_seconds(start_ts) }})) / 60.0
 {%- endmacro %}
 
+{#- Sum and mean of seconds (or minutes) as exact decimals, to the microsecond (up to 31,000
+    years), returned as doubles. A sum of doubles depends on the order the threads add them in,
+    so a rerun on the same data could change the last digits; these cannot. -#}
+{% macro exact_seconds_type() -%}
+    decimal(18, 6)
+{%- endmacro %}
+
+{% macro exact_sum(expr) -%}
+    cast(sum(cast({{ expr }} as {{ exact_seconds_type() }})) as {{ type_double() }})
+{%- endmacro %}
+
+{% macro exact_avg(expr) -%}
+    cast(avg(cast({{ expr }} as {{ exact_seconds_type() }})) as {{ type_double() }})
+{%- endmacro %}
+
 {% macro seconds_between(start_ts, end_ts) -%}
     (({{ epoch_seconds(end_ts) }}) - ({{ epoch_seconds(start_ts) }}))
 {%- endmacro %}

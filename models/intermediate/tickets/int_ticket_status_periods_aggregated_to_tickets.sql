@@ -6,16 +6,22 @@ periods as (
 ),
 
 aggregated as (
+    -- Sums over exact seconds (macros/cross_db.sql: exact_sum): a rerun on the same data gives
+    -- the same minutes to the last digit, whatever order the threads add the periods in.
     select
         ticket_id,
         {%- for status in statuses %}
-            coalesce(sum(case when status = '{{ status }}' then calendar_minutes end), 0)
-                as {{ status }}_minutes,
-            coalesce(sum(case when status = '{{ status }}' then business_minutes end), 0)
-                as {{ status }}_business_minutes_or_zero,
+            coalesce(
+                {{ exact_sum("case when status = '" ~ status ~ "' then calendar_seconds end") }},
+                0
+            ) / 60.0 as {{ status }}_minutes,
+            coalesce(
+                {{ exact_sum("case when status = '" ~ status ~ "' then business_seconds end") }},
+                0
+            ) / 60.0 as {{ status }}_business_minutes_or_zero,
         {%- endfor %}
         -- Business minutes are NULL (never 0) when the ticket's schedule is unknown.
-        count(*) = count(business_minutes) as has_business_clock
+        count(*) = count(business_seconds) as has_business_clock
     from periods
     group by 1
 ),

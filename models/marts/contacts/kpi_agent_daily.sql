@@ -38,7 +38,7 @@ contact_days as (
         count(case when source = 'call' then 1 end) as calls_handled,
         percentile_cont(0.5) within group (order by first_response_seconds)
             as median_first_response_seconds,
-        avg(handle_seconds) as avg_handle_seconds
+        {{ exact_avg('handle_seconds') }} as avg_handle_seconds
     from contacts
     group by 1, 2
 ),

@@ -18,7 +18,7 @@ customer_totals as (
         min(started_at) as first_contact_at,
         max(started_at) as last_contact_at,
         count(distinct agent_id) as distinct_agents,
-        sum(handle_seconds) as total_handle_seconds,
+        {{ exact_sum('handle_seconds') }} as total_handle_seconds,
         count(
             case
                 when

@@ -29,8 +29,8 @@ final as (
         max(target_seconds) as target_seconds,
         count(*) as contacts,
         count(handle_seconds) as contacts_with_handle_time,
-        coalesce(sum(handle_seconds), 0) as total_handle_seconds,
-        avg(handle_seconds) as avg_handle_seconds,
+        coalesce({{ exact_sum('handle_seconds') }}, 0) as total_handle_seconds,
+        {{ exact_avg('handle_seconds') }} as avg_handle_seconds,
         count(case when handle_seconds > target_seconds then 1 end)
             as contacts_over_target,
         cast(
