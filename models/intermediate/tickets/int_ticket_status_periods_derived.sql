@@ -143,9 +143,7 @@ measured as (
         started_at,
         ended_at,
         {{ seconds_between('started_at', 'ended_at') }} as calendar_seconds,
-        end_clock_seconds - start_clock_seconds as business_seconds,
-        {{ minutes_between('started_at', 'ended_at') }} as calendar_minutes,
-        (end_clock_seconds - start_clock_seconds) / 60.0 as business_minutes
+        end_clock_seconds - start_clock_seconds as business_seconds
     from clipped
 )
 
