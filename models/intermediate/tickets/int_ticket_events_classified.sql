@@ -60,8 +60,7 @@ comments_classified as (
             events.event_id = first_public_comments.event_id and events.actor_role = 'agent',
             false
         ) as is_agent_opening_comment,
-        coalesce(events.is_public and events.actor_role = 'customer', false)
-            as is_public_customer_comment,
+        {{ public_comment_by('customer', 'events') }} as is_public_customer_comment,
         coalesce(not events.is_public, false) as is_internal_note
     from events
     left join first_public_comments
@@ -88,7 +87,7 @@ comments_replies_flagged as (
         is_solve,
         is_reopen,
         is_assignment,
-        coalesce(is_public and actor_role = 'agent' and not is_agent_opening_comment, false)
+        {{ public_comment_by('agent') }} and not is_agent_opening_comment
             as is_public_agent_reply
     from comments_classified
 ),

@@ -20,13 +20,13 @@ conversation as (
         event_id,
         actor_id,
         created_at,
-        actor_role = 'customer' as is_customer,
-        actor_role = 'agent' as is_agent
+        {{ public_comment_by('customer') }} as is_customer,
+        {{ public_comment_by('agent') }} as is_agent
     from events
     where
+        -- The comment filter on its own is pushed down into the scan of the staged events.
         event_type = 'comment'
-        and is_public
-        and actor_role in ('customer', 'agent')
+        and ({{ public_comment_by('customer') }} or {{ public_comment_by('agent') }})
 ),
 
 sequenced as (
