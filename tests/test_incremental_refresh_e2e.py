@@ -30,7 +30,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 DAY = dt.date(2026, 6, 30)
 BUILT_SCHEMAS = ("staging", "quarantine", "intermediate", "marts", "reference")
-LOAD_METADATA = {"_loaded_at", "_file_id", "loaded_at", "load_run_id", "file_id"}
+LOAD_METADATA = {
+    "_loaded_at",
+    "_file_id",
+    "_last_file_id",
+    "_last_event_file_id",
+    "loaded_at",
+    "load_run_id",
+    "file_id",
+}
 """Columns saying when and in which order files were loaded: they differ by construction."""
 FLOATING_POINT = {"DOUBLE", "FLOAT", "REAL"}
 LOAD_MANIFEST = "staging.stg_landing__landed_files"

@@ -36,7 +36,8 @@ aggregated as (
         count(case when is_internal_note then 1 end) as internal_notes_count,
         count(case when is_reopen then 1 end) as reopens_count,
         count(case when is_assignment then 1 end) as assignments_count,
-        count(*) as events_count
+        count(*) as events_count,
+        max(_file_id) as _last_event_file_id
     from events
     group by 1
 ),

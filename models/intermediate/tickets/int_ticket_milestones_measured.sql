@@ -1,15 +1,25 @@
+{{ config(
+    materialized='table' if target.type == 'spark' else 'incremental',
+    incremental_strategy='replace_ticket_scope',
+    on_schema_change='fail',
+) }}
+-- depends_on: {{ ref('stg_landing__tickets') }}
+-- depends_on: {{ ref('stg_landing__ticket_events') }}
 with
 
 tickets as (
     select * from {{ ref('int_tickets_joined_to_schedules') }}
+    where {{ in_ticket_refresh_scope() }}
 ),
 
 activity as (
     select * from {{ ref('int_ticket_events_aggregated_to_tickets') }}
+    where {{ in_ticket_refresh_scope() }}
 ),
 
 turns as (
     select * from {{ ref('int_ticket_reply_turns_paired') }}
+    where {{ in_ticket_refresh_scope() }}
 ),
 
 turn_counts as (
@@ -46,7 +56,9 @@ milestones as (
         case
             when not tickets.is_solved then coalesce(turn_counts.unanswered_turns_count, 0)
             else 0
-        end as unanswered_turns_count
+        end as unanswered_turns_count,
+        -- the newest landed file behind the ticket's row (the refresh watermark)
+        greatest(tickets._file_id, coalesce(activity._last_event_file_id, -1)) as _last_file_id
     from tickets
     left join activity
         on tickets.ticket_id = activity.ticket_id
@@ -138,7 +150,8 @@ measured as (
         end as full_resolution_minutes,
         case
             when milestones.is_solved then business_minutes.last_resolution_business_minutes
-        end as full_resolution_business_minutes
+        end as full_resolution_business_minutes,
+        milestones._last_file_id
     from milestones
     inner join business_minutes
         on milestones.ticket_id = business_minutes.ticket_id

@@ -21,6 +21,7 @@ first_response_targets as (
     -- business clock reading the milestones model already holds.
     select
         ticket_id,
+        _last_file_id,
         'first_response' as sla_metric,
         0 as turn_number,
         schedule_id,
@@ -35,6 +36,7 @@ next_response_targets as (
     -- with the business clock reading of its start from the turns model.
     select
         turns.ticket_id,
+        milestones._last_file_id,
         'next_response' as sla_metric,
         turns.turn_number,
         turns.schedule_id,
@@ -50,6 +52,7 @@ next_response_targets as (
 resolution_targets as (
     select
         ticket_id,
+        _last_file_id,
         'resolution' as sla_metric,
         0 as turn_number,
         schedule_id,
@@ -86,7 +89,8 @@ with_policy as (
         case
             when targets.achieved_at <= {{ as_of_timestamp() }} then targets.achieved_at
             else {{ as_of_timestamp() }}
-        end as measured_until
+        end as measured_until,
+        targets._last_file_id
     from targets
     inner join tickets
         on targets.ticket_id = tickets.ticket_id
@@ -131,7 +135,8 @@ evaluated as (
             when uses_business_hours then (until_clock_seconds - start_clock_seconds) / 60.0
             else {{ minutes_between('started_at', 'measured_until') }}
         end as elapsed_minutes,
-        achieved_at is not null as is_achieved
+        achieved_at is not null as is_achieved,
+        _last_file_id
     from business_deadlines
 ),
 

@@ -16,6 +16,7 @@ status_changes as (
         events.from_value,
         events.to_value,
         events.created_at as changed_at,
+        events._file_id,
         tickets.schedule_id
     from events
     inner join tickets
@@ -52,6 +53,7 @@ changes as (
         to_value,
         changed_at,
         changed_clock_seconds,
+        _file_id,
         row_number() over (
             partition by ticket_id order by changed_at, event_id
         ) as change_number,
@@ -79,7 +81,8 @@ initial_periods as (
         created_clock.created_at as started_at,
         changes.changed_at as ended_at,
         created_clock.created_clock_seconds as start_clock_seconds,
-        changes.changed_clock_seconds as end_clock_seconds
+        changes.changed_clock_seconds as end_clock_seconds,
+        created_clock._file_id
     from created_clock
     left join changes
         on created_clock.ticket_id = changes.ticket_id and changes.change_number = 1
@@ -95,7 +98,8 @@ change_periods as (
         changed_at as started_at,
         next_changed_at as ended_at,
         changed_clock_seconds as start_clock_seconds,
-        next_changed_clock_seconds as end_clock_seconds
+        next_changed_clock_seconds as end_clock_seconds,
+        _file_id
     from changes
 ),
 
@@ -126,7 +130,8 @@ clipped as (
                 then as_of_clock.as_of_clock_seconds
             when periods.ended_at < periods.started_at then periods.start_clock_seconds
             else periods.end_clock_seconds
-        end as end_clock_seconds
+        end as end_clock_seconds,
+        periods._file_id
     from periods
     left join as_of_clock
         on periods.schedule_id = as_of_clock.schedule_id
@@ -143,7 +148,8 @@ measured as (
         started_at,
         ended_at,
         {{ seconds_between('started_at', 'ended_at') }} as calendar_seconds,
-        end_clock_seconds - start_clock_seconds as business_seconds
+        end_clock_seconds - start_clock_seconds as business_seconds,
+        _file_id
     from clipped
 )
 

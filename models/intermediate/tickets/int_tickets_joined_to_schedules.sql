@@ -21,7 +21,8 @@ joined as (
         coalesce(teams.schedule_id, '{{ var("default_schedule_id") }}') as schedule_id,
         tickets.status in ('solved', 'closed') as is_solved,
         tickets.created_at,
-        tickets.updated_at
+        tickets.updated_at,
+        tickets._file_id
     from tickets
     left join teams
         on tickets.team_id = teams.team_id
