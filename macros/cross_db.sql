@@ -297,3 +297,12 @@
 {% macro postgres__inline_cte() -%}
     not materialized
 {%- endmacro %}
+
+{#- For an import CTE filtered to the refresh scope (macros/refresh_scope.sql) and read more than
+    once: inline in a full build (it holds every row), computed once in an incremental run (it
+    holds the few rows in scope, and each inline read would scan the whole table again). -#}
+{% macro scoped_cte() -%}
+    {%- if not is_incremental() -%}
+        {{ inline_cte() }}
+    {%- endif -%}
+{%- endmacro %}

@@ -35,6 +35,7 @@ LOAD_METADATA = {
     "_file_id",
     "_last_file_id",
     "_last_event_file_id",
+    "_refreshed_at",
     "loaded_at",
     "load_run_id",
     "file_id",

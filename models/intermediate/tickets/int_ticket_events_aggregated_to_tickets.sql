@@ -1,7 +1,48 @@
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['stg_landing__tickets', 'ticket_id'],
+        ['stg_landing__ticket_events', 'ticket_id'],
+    ],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
-events as {{ inline_cte() }} (
-    select * from {{ ref('int_ticket_events_classified') }}
+staged_events as {{ scoped_cte() }} (
+    -- the columns the classification reads (a materialized CTE keeps every column it selects)
+    select
+        event_id,
+        ticket_id,
+        actor_id,
+        actor_role,
+        event_type,
+        is_public,
+        from_value,
+        to_value,
+        macro_id,
+        created_at,
+        _file_id
+    from {{ ref('stg_landing__ticket_events') }}
+    where {{ in_refresh_scope(refresh) }}
+),
+
+tickets as {{ scoped_cte() }} (
+    select
+        ticket_id,
+        created_by_role
+    from {{ ref('stg_landing__tickets') }}
+    where {{ in_refresh_scope(refresh) }}
+),
+
+events as {{ scoped_cte() }} (
+    -- The classification of int_ticket_events_classified, applied to the events of the tickets
+    -- in scope only (macros/ticket_helpers.sql).
+    {{ classified_ticket_events('staged_events', 'tickets') }}
 ),
 
 assignments_sequenced as (
@@ -36,8 +77,7 @@ aggregated as (
         count(case when is_internal_note then 1 end) as internal_notes_count,
         count(case when is_reopen then 1 end) as reopens_count,
         count(case when is_assignment then 1 end) as assignments_count,
-        count(*) as events_count,
-        max(_file_id) as _last_event_file_id
+        count(*) as events_count
     from events
     group by 1
 ),
@@ -45,7 +85,8 @@ aggregated as (
 joined as (
     select
         aggregated.*,
-        coalesce(assignee_changes.assignee_changes_count, 0) as assignee_changes_count
+        coalesce(assignee_changes.assignee_changes_count, 0) as assignee_changes_count,
+        {{ refreshed_at() }} as _refreshed_at
     from aggregated
     left join assignee_changes
         on aggregated.ticket_id = assignee_changes.ticket_id

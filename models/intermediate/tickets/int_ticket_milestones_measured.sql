@@ -1,25 +1,33 @@
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['int_tickets_joined_to_schedules', 'ticket_id'],
+        ['int_ticket_events_aggregated_to_tickets', 'ticket_id'],
+        ['int_ticket_reply_turns_paired', 'ticket_id'],
+    ],
+    'changed': ['schedule'],
+} -%}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='replace_ticket_scope',
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_landing__tickets') }}
--- depends_on: {{ ref('stg_landing__ticket_events') }}
 with
 
 tickets as (
     select * from {{ ref('int_tickets_joined_to_schedules') }}
-    where {{ in_ticket_refresh_scope() }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 activity as (
+    -- the join with the tickets in scope below keeps only theirs
     select * from {{ ref('int_ticket_events_aggregated_to_tickets') }}
-    where {{ in_ticket_refresh_scope() }}
 ),
 
 turns as (
     select * from {{ ref('int_ticket_reply_turns_paired') }}
-    where {{ in_ticket_refresh_scope() }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 turn_counts as (
@@ -56,9 +64,7 @@ milestones as (
         case
             when not tickets.is_solved then coalesce(turn_counts.unanswered_turns_count, 0)
             else 0
-        end as unanswered_turns_count,
-        -- the newest landed file behind the ticket's row (the refresh watermark)
-        greatest(tickets._file_id, coalesce(activity._last_event_file_id, -1)) as _last_file_id
+        end as unanswered_turns_count
     from tickets
     left join activity
         on tickets.ticket_id = activity.ticket_id
@@ -151,7 +157,7 @@ measured as (
         case
             when milestones.is_solved then business_minutes.last_resolution_business_minutes
         end as full_resolution_business_minutes,
-        milestones._last_file_id
+        {{ refreshed_at() }} as _refreshed_at
     from milestones
     inner join business_minutes
         on milestones.ticket_id = business_minutes.ticket_id

@@ -1,19 +1,27 @@
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['int_tickets_joined_to_schedules', 'ticket_id'],
+        ['stg_landing__ticket_events', 'ticket_id'],
+    ],
+    'changed': ['schedule'],
+} -%}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='replace_ticket_scope',
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_landing__tickets') }}
 with
 
 events as (
     select * from {{ ref('stg_landing__ticket_events') }}
-    where {{ in_ticket_refresh_scope() }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 tickets as (
     select * from {{ ref('int_tickets_joined_to_schedules') }}
-    where {{ in_ticket_refresh_scope() }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 conversation as (
@@ -28,7 +36,6 @@ conversation as (
         event_id,
         actor_id,
         created_at,
-        _file_id,
         {{ public_comment_by('customer') }} as is_customer,
         {{ public_comment_by('agent') }} as is_agent
     from events
@@ -48,13 +55,7 @@ sequenced as (
             partition by ticket_id
             order by created_at, event_id
             rows between unbounded preceding and current row
-        ) as agent_comments_so_far,
-        -- the newest landed file behind the conversation so far (the refresh watermark)
-        max(_file_id) over (
-            partition by ticket_id
-            order by created_at, event_id
-            rows between unbounded preceding and current row
-        ) as last_file_id_so_far
+        ) as agent_comments_so_far
     from conversation
 ),
 
@@ -64,7 +65,6 @@ turns as (
         event_id as turn_event_id,
         created_at as turn_started_at,
         agent_comments_so_far as agent_comments_before,
-        last_file_id_so_far as turn_last_file_id,
         row_number() over (
             partition by ticket_id order by created_at, event_id
         ) as turn_number
@@ -78,8 +78,7 @@ agent_comments as (
         event_id,
         actor_id,
         created_at,
-        agent_comments_so_far as agent_comment_number,
-        last_file_id_so_far as reply_last_file_id
+        agent_comments_so_far as agent_comment_number
     from sequenced
     where is_agent
 ),
@@ -95,12 +94,7 @@ paired as (
         tickets.is_solved,
         turns.turn_started_at,
         agent_comments.created_at as replied_at,
-        agent_comments.event_id is not null as is_answered,
-        greatest(
-            tickets._file_id,
-            turns.turn_last_file_id,
-            coalesce(agent_comments.reply_last_file_id, -1)
-        ) as _last_file_id
+        agent_comments.event_id is not null as is_answered
     from turns
     inner join tickets
         on turns.ticket_id = tickets.ticket_id
@@ -133,7 +127,7 @@ measured as (
         turn_clock_seconds,
         {{ minutes_between('turn_started_at', 'replied_at') }} as reply_minutes,
         (reply_clock_seconds - turn_clock_seconds) / 60.0 as reply_business_minutes,
-        _last_file_id
+        {{ refreshed_at() }} as _refreshed_at
     from reply_clock
 )
 

@@ -21,7 +21,6 @@ first_response_targets as (
     -- business clock reading the milestones model already holds.
     select
         ticket_id,
-        _last_file_id,
         'first_response' as sla_metric,
         0 as turn_number,
         schedule_id,
@@ -36,7 +35,6 @@ next_response_targets as (
     -- with the business clock reading of its start from the turns model.
     select
         turns.ticket_id,
-        milestones._last_file_id,
         'next_response' as sla_metric,
         turns.turn_number,
         turns.schedule_id,
@@ -52,7 +50,6 @@ next_response_targets as (
 resolution_targets as (
     select
         ticket_id,
-        _last_file_id,
         'resolution' as sla_metric,
         0 as turn_number,
         schedule_id,
@@ -89,8 +86,7 @@ with_policy as (
         case
             when targets.achieved_at <= {{ as_of_timestamp() }} then targets.achieved_at
             else {{ as_of_timestamp() }}
-        end as measured_until,
-        targets._last_file_id
+        end as measured_until
     from targets
     inner join tickets
         on targets.ticket_id = tickets.ticket_id
@@ -135,8 +131,7 @@ evaluated as (
             when uses_business_hours then (until_clock_seconds - start_clock_seconds) / 60.0
             else {{ minutes_between('started_at', 'measured_until') }}
         end as elapsed_minutes,
-        achieved_at is not null as is_achieved,
-        _last_file_id
+        achieved_at is not null as is_achieved
     from business_deadlines
 ),
 

@@ -1,21 +1,22 @@
 {%- set statuses = ['new', 'open', 'pending', 'on_hold'] -%}
 {#- A ticket whose current period is in a counted status has a running clock: its times grow
-    until the as-of instant, so an incremental run recomputes it (macros/ticket_refresh.sql). -#}
-{%- set running_clock = 'has_running_status_clock' -%}
+    until the as-of instant, so an incremental run recomputes it (macros/refresh_scope.sql). -#}
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [['int_ticket_status_periods_derived', 'ticket_id']],
+    'running_clock': 'has_running_status_clock',
+} -%}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='replace_ticket_scope',
-    running_clock=running_clock,
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_landing__tickets') }}
--- depends_on: {{ ref('stg_landing__ticket_events') }}
--- depends_on: {{ ref('int_tickets_joined_to_schedules') }}
 with
 
 periods as (
     select * from {{ ref('int_ticket_status_periods_derived') }}
-    where {{ in_ticket_refresh_scope(running_clock) }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 aggregated as (
@@ -29,7 +30,6 @@ aggregated as (
                 when is_current and status in ('new', 'open', 'pending', 'on_hold') then 1 else 0
             end
         ) = 1 as has_running_status_clock,
-        max(_file_id) as _last_file_id,
         {%- for status in statuses %}
             coalesce(
                 {{ exact_sum("case when status = '" ~ status ~ "' then calendar_seconds end") }},
@@ -40,8 +40,9 @@ aggregated as (
                 0
             ) / 60.0 as {{ status }}_business_minutes_or_zero,
         {%- endfor %}
-        -- Business minutes are NULL (never 0) when the ticket's schedule is unknown.
-        count(*) = count(business_seconds) as has_business_clock
+        -- Business minutes are NULL (never 0) when the ticket's schedule is unknown (a period
+        -- with an end but no business seconds).
+        count(ended_at) = count(business_seconds) as has_business_clock
     from periods
     group by 1
 ),
@@ -51,7 +52,6 @@ business_checked as (
         ticket_id,
         schedule_id,
         has_running_status_clock,
-        _last_file_id,
         {%- for status in statuses %}
             {{ status }}_minutes,
             case
@@ -67,7 +67,6 @@ combined as (
         ticket_id,
         schedule_id,
         has_running_status_clock,
-        _last_file_id,
         pending_minutes as agent_wait_minutes,
         pending_business_minutes as agent_wait_business_minutes,
         on_hold_minutes,
@@ -82,7 +81,8 @@ combined as (
         new_business_minutes + open_business_minutes + on_hold_business_minutes
             as requester_wait_business_minutes,
         new_minutes + open_minutes as agent_work_minutes,
-        new_business_minutes + open_business_minutes as agent_work_business_minutes
+        new_business_minutes + open_business_minutes as agent_work_business_minutes,
+        {{ refreshed_at() }} as _refreshed_at
     from business_checked
 )
 

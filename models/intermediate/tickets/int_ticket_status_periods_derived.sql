@@ -1,11 +1,31 @@
+{%- set unsolved = "('new', 'open', 'pending', 'on_hold')" -%}
+{#- A ticket whose current period is in an unsolved status has a running clock: that period runs
+    to the as-of instant, so an incremental run recomputes the ticket (macros/refresh_scope.sql). -#}
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['int_tickets_joined_to_schedules', 'ticket_id'],
+        ['stg_landing__ticket_events', 'ticket_id'],
+    ],
+    'running_clock': 'is_current and status in ' ~ unsolved,
+    'changed': ['schedule'],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 events as (
-    select * from {{ ref('int_ticket_events_classified') }}
+    select * from {{ ref('stg_landing__ticket_events') }}
+    where event_type = 'status_change' and {{ in_refresh_scope(refresh) }}
 ),
 
-tickets as (
+tickets as {{ scoped_cte() }} (
     select * from {{ ref('int_tickets_joined_to_schedules') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 status_changes as (
@@ -16,12 +36,11 @@ status_changes as (
         events.from_value,
         events.to_value,
         events.created_at as changed_at,
-        events._file_id,
+        {{ is_reopen_event('events') }} as is_reopen,
         tickets.schedule_id
     from events
     inner join tickets
         on events.ticket_id = tickets.ticket_id
-    where events.event_type = 'status_change'
 ),
 
 -- Every period starts at a status change or at the ticket's creation and ends at the next change
@@ -53,7 +72,7 @@ changes as (
         to_value,
         changed_at,
         changed_clock_seconds,
-        _file_id,
+        is_reopen,
         row_number() over (
             partition by ticket_id order by changed_at, event_id
         ) as change_number,
@@ -82,7 +101,7 @@ initial_periods as (
         changes.changed_at as ended_at,
         created_clock.created_clock_seconds as start_clock_seconds,
         changes.changed_clock_seconds as end_clock_seconds,
-        created_clock._file_id
+        false as is_reopen
     from created_clock
     left join changes
         on created_clock.ticket_id = changes.ticket_id and changes.change_number = 1
@@ -99,7 +118,7 @@ change_periods as (
         next_changed_at as ended_at,
         changed_clock_seconds as start_clock_seconds,
         next_changed_clock_seconds as end_clock_seconds,
-        _file_id
+        is_reopen
     from changes
 ),
 
@@ -110,28 +129,33 @@ periods as (
 ),
 
 clipped as (
-    -- Running clocks stop at the as-of instant, never beyond it; the end clock follows the end.
+    -- A period in an unsolved status that has not ended by the as-of instant is current: its
+    -- clock runs to that instant and never beyond. A ticket resting in solved or closed has no
+    -- running clock: its current period has no end and no duration (so the stored periods of
+    -- such a ticket do not change as the as-of instant moves on).
     select
         periods.ticket_id,
         periods.period_number,
         periods.status,
         periods.schedule_id,
-        periods.ended_at is null as is_current,
+        periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }} as is_current,
         periods.started_at,
         case
             when periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }}
-                then {{ as_of_timestamp() }}
+                then case when periods.status in {{ unsolved }} then {{ as_of_timestamp() }} end
             when periods.ended_at < periods.started_at then periods.started_at
             else periods.ended_at
         end as ended_at,
         periods.start_clock_seconds,
         case
             when periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }}
-                then as_of_clock.as_of_clock_seconds
+                then case
+                    when periods.status in {{ unsolved }} then as_of_clock.as_of_clock_seconds
+                end
             when periods.ended_at < periods.started_at then periods.start_clock_seconds
             else periods.end_clock_seconds
         end as end_clock_seconds,
-        periods._file_id
+        periods.is_reopen
     from periods
     left join as_of_clock
         on periods.schedule_id = as_of_clock.schedule_id
@@ -145,11 +169,12 @@ measured as (
         status,
         schedule_id,
         is_current,
+        is_reopen,
         started_at,
         ended_at,
         {{ seconds_between('started_at', 'ended_at') }} as calendar_seconds,
         end_clock_seconds - start_clock_seconds as business_seconds,
-        _file_id
+        {{ refreshed_at() }} as _refreshed_at
     from clipped
 )
 

@@ -22,7 +22,8 @@ joined as (
         tickets.status in ('solved', 'closed') as is_solved,
         tickets.created_at,
         tickets.updated_at,
-        tickets._file_id
+        tickets._file_id,
+        tickets._refreshed_at
     from tickets
     left join teams
         on tickets.team_id = teams.team_id

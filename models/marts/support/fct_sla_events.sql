@@ -1,20 +1,25 @@
 {#- A target not achieved yet has a running clock (elapsed_minutes grows, the breach may still
-    come): an incremental run recomputes its ticket (macros/ticket_refresh.sql). -#}
-{%- set running_clock = 'not is_achieved' -%}
+    come): an incremental run recomputes its ticket (macros/refresh_scope.sql). -#}
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['int_tickets_joined_to_schedules', 'ticket_id'],
+        ['int_ticket_milestones_measured', 'ticket_id'],
+        ['int_ticket_reply_turns_paired', 'ticket_id'],
+    ],
+    'running_clock': 'not is_achieved',
+} -%}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='replace_ticket_scope',
-    running_clock=running_clock,
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_landing__tickets') }}
--- depends_on: {{ ref('stg_landing__ticket_events') }}
--- depends_on: {{ ref('int_tickets_joined_to_schedules') }}
 with
 
 sla_targets as (
     select * from {{ ref('int_ticket_sla_targets_evaluated') }}
-    where {{ in_ticket_refresh_scope(running_clock) }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 final as (
@@ -37,7 +42,7 @@ final as (
         started_at,
         breach_at,
         achieved_at,
-        _last_file_id
+        {{ refreshed_at() }} as _refreshed_at
     from sla_targets
 )
 

@@ -1,16 +1,18 @@
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [['int_ticket_reply_turns_paired', 'ticket_id']],
+} -%}
 {{ config(
-    materialized='table' if target.type == 'spark' else 'incremental',
-    incremental_strategy='replace_ticket_scope',
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
     on_schema_change='fail',
 ) }}
--- depends_on: {{ ref('stg_landing__tickets') }}
--- depends_on: {{ ref('stg_landing__ticket_events') }}
--- depends_on: {{ ref('int_tickets_joined_to_schedules') }}
 with
 
 turns as (
     select * from {{ ref('int_ticket_reply_turns_paired') }}
-    where {{ in_ticket_refresh_scope() }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 answered as (
@@ -27,7 +29,7 @@ answered as (
         replied_at,
         reply_minutes,
         reply_business_minutes,
-        _last_file_id
+        {{ refreshed_at() }} as _refreshed_at
     from turns
     where is_answered
 )

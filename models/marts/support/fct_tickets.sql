@@ -1,10 +1,31 @@
+{#- Incremental (macros/refresh_scope.sql): a ticket is recomputed when its staged row or one of
+    its measured rows (milestones, status times, SLA targets) was written since this model's last
+    build, or when a customer, agent or team attribute copied into its row changed. -#}
+{%- set refresh = {
+    'key': 'ticket_id',
+    'upstream': [
+        ['stg_landing__tickets', 'ticket_id'],
+        ['int_ticket_milestones_measured', 'ticket_id'],
+        ['int_ticket_status_periods_aggregated_to_tickets', 'ticket_id'],
+        ['fct_sla_events', 'ticket_id'],
+    ],
+    'changed': ['dimensions'],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 tickets as (
     select * from {{ ref('stg_landing__tickets') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 milestones as (
+    -- the inner join with the tickets in scope below keeps only theirs
     select * from {{ ref('int_ticket_milestones_measured') }}
 ),
 
@@ -13,7 +34,9 @@ status_times as (
 ),
 
 sla_events as (
+    -- filtered before it is aggregated per ticket
     select * from {{ ref('fct_sla_events') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 customers as (
@@ -97,7 +120,8 @@ joined as (
         coalesce(customers.segment, 'unknown') as customer_segment,
         coalesce(not customers.is_inferred, false) as has_known_customer,
         coalesce(not agents.is_inferred, tickets.assignee_id is null) as has_known_assignee,
-        coalesce(not teams.is_inferred, tickets.team_id is null) as has_known_team
+        coalesce(not teams.is_inferred, tickets.team_id is null) as has_known_team,
+        {{ refreshed_at() }} as _refreshed_at
     from tickets
     inner join milestones
         on tickets.ticket_id = milestones.ticket_id

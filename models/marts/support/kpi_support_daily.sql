@@ -13,10 +13,6 @@ sla_events as (
     select * from {{ ref('fct_sla_events') }}
 ),
 
-events as (
-    select * from {{ ref('int_ticket_events_classified') }}
-),
-
 status_periods as (
     select * from {{ ref('int_ticket_status_periods_derived') }}
 ),
@@ -54,15 +50,16 @@ solved_daily as (
 ),
 
 reopened_daily as (
+    -- A reopen starts a status period (int_ticket_status_periods_derived flags it).
     select
-        {{ reporting_date('events.created_at') }} as date_day,
+        {{ reporting_date('status_periods.started_at') }} as date_day,
         tickets.channel,
         coalesce(tickets.team_id, 'unassigned') as team_id,
         count(*) as reopened_tickets
-    from events
+    from status_periods
     inner join tickets
-        on events.ticket_id = tickets.ticket_id
-    where events.is_reopen
+        on status_periods.ticket_id = tickets.ticket_id
+    where status_periods.is_reopen
     group by 1, 2, 3
 ),
 

@@ -28,7 +28,9 @@ final as (
         _source_file,
         _source_row,
         _loaded_at,
-        _file_id
+        _file_id,
+        -- when this row was written (the watermark of the models built from it)
+        {{ refreshed_at() }} as _refreshed_at
     from latest_versions
 )
 

@@ -1,0 +1,147 @@
+{#- Incremental refresh of the derived models (intermediate tables and marts keyed by ticket,
+    conversation, contact, ...). A nightly run recomputes only the keys in scope and replaces
+    every row of those keys (strategy `replace_scope` below); a full refresh (`dbt build
+    --full-refresh`, Dagster run config `full_refresh: true`) rebuilds everything.
+
+    Every row of these models, and of the landing staging models, carries `_refreshed_at`: when
+    the dbt invocation that wrote it started (`refreshed_at()`). A model's watermark is the newest
+    `_refreshed_at` it holds: every upstream row written after it is news to the model. So a
+    key is in scope when
+    - a row of an upstream model (`upstream`: [model name, key expression in that model]) was
+      written since this model's watermark: new or re-delivered records, late events, and rows
+      an upstream model recomputed for any reason of its own. Changes travel down the DAG this
+      way, however many models lie between the landing files and a mart. A model that failed or
+      was skipped keeps its older watermark and catches up on the next run;
+    - (`running_clock`) a condition on this model's own rows says that a value runs on with the
+      as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
+      not closed): such keys are recomputed every run until the clock stops;
+    - (`changed`) a named check compares this model's rows with what they were derived from:
+      `schedule` (a ticket's team now follows another business-hours schedule) and `dimensions`
+      (a customer, agent or team attribute copied into the rows changed).
+
+    The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
+    'running_clock': <condition>, 'changed': [...]}. A model passes the same dict to its config
+    (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do not see a
+    model's custom config).
+
+    What the scope does not see needs a full refresh (the job does not detect it): a change of
+    the project's SQL, of the seeds (business hours, holidays, SLA policies) or of vars, an as-of
+    instant earlier than the last build's, and a record re-delivered under another parent key (an
+    event moved to another ticket leaves the old ticket's figures as they were). -#}
+
+{#- This dbt invocation's start (UTC), the same for every row it writes. -#}
+{% macro refreshed_at() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- The model's watermark: the newest `_refreshed_at` it holds (long ago when it is empty). -#}
+{% macro last_refreshed_at() -%}
+    (select coalesce(max(_refreshed_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+    from {{ this }})
+{%- endmacro %}
+
+{#- The keys in scope, as one select of the column `refresh_key`. -#}
+{% macro refresh_scope_keys(scope) -%}
+    {%- set parts = [] -%}
+    {%- for upstream in scope.get('upstream', []) -%}
+        {%- do parts.append(
+            'select ' ~ upstream[1] ~ ' as refresh_key from ' ~ ref(upstream[0])
+            ~ ' where _refreshed_at > ' ~ last_refreshed_at()
+        ) -%}
+    {%- endfor -%}
+    {%- if scope.get('running_clock') -%}
+        {%- do parts.append(
+            'select ' ~ scope['key'] ~ ' as refresh_key from ' ~ this
+            ~ ' where ' ~ scope['running_clock']
+        ) -%}
+    {%- endif -%}
+    {%- for check in scope.get('changed', []) -%}
+        {%- do parts.append(changed_keys(check, scope['key'])) -%}
+    {%- endfor -%}
+    {{ parts | join('\n    union\n    ') }}
+{%- endmacro %}
+
+{#- Keys whose stored rows no longer match what they were derived from. -#}
+{% macro changed_keys(check, key) -%}
+    {%- if check == 'schedule' -%}
+        {#- Only a re-delivered team can follow another schedule now (a ticket that moved to
+            another team is a refreshed ticket already). -#}
+        select previous_rows.{{ key }} as refresh_key
+        from {{ this }} as previous_rows
+        inner join {{ ref('int_tickets_joined_to_schedules') }} as current_tickets
+            on previous_rows.ticket_id = current_tickets.ticket_id
+        where
+            current_tickets.team_id in (
+                select team_id from {{ ref('stg_landing__teams') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+            and previous_rows.schedule_id <> current_tickets.schedule_id
+    {%- elif check == 'dimensions' -%}
+        select previous_rows.{{ key }} as refresh_key
+        from {{ this }} as previous_rows
+        left join {{ ref('dim_customers') }} as customers
+            on previous_rows.customer_id = customers.customer_id
+        left join {{ ref('dim_agents') }} as agents
+            on previous_rows.assignee_id = agents.agent_id
+        left join {{ ref('dim_teams') }} as teams
+            on previous_rows.team_id = teams.team_id
+        where
+            previous_rows.customer_segment <> coalesce(customers.segment, 'unknown')
+            or previous_rows.has_known_customer <> coalesce(not customers.is_inferred, false)
+            or previous_rows.has_known_assignee
+            <> coalesce(not agents.is_inferred, previous_rows.assignee_id is null)
+            or previous_rows.has_known_team
+            <> coalesce(not teams.is_inferred, previous_rows.team_id is null)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("refresh scope: unknown check '" ~ check ~ "'") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- In an incremental run: a WHERE condition keeping the rows of keys in scope (`true` in a full
+    build). `key` names the key in the filtered relation when it differs from the model's. The
+    upstream models are referenced in every build, so dbt records them as dependencies. -#}
+{% macro in_refresh_scope(scope, key=none) -%}
+    {%- for upstream in scope.get('upstream', []) -%}
+        {%- do ref(upstream[0]) -%}
+    {%- endfor -%}
+    {%- if 'schedule' in scope.get('changed', []) -%}
+        {%- do ref('int_tickets_joined_to_schedules') -%}
+        {%- do ref('stg_landing__teams') -%}
+    {%- endif -%}
+    {%- if 'dimensions' in scope.get('changed', []) -%}
+        {%- do ref('dim_customers') -%}
+        {%- do ref('dim_agents') -%}
+        {%- do ref('dim_teams') -%}
+    {%- endif -%}
+    {%- if is_incremental() %}
+    {{ key or scope['key'] }} in (
+        {{ refresh_scope_keys(scope) }}
+    )
+    {%- else %}
+    true
+    {%- endif %}
+{%- endmacro %}
+
+{#- Materialization of the derived incremental models: plain tables on Spark (dbt-spark has no
+    delete+insert on its default file format), incremental elsewhere. -#}
+{% macro refreshed_incrementally() -%}
+    {{- return('table' if target.type == 'spark' else 'incremental') -}}
+{%- endmacro %}
+
+{#- Strategy `replace_scope`: delete every row of the keys in scope, then insert their recomputed
+    rows. Unlike delete+insert on a unique key, a key that now has fewer rows (or none: a
+    priority removed drops its SLA targets) loses the old ones. The scope is read before the
+    delete, from the same state the model's query saw. -#}
+{% macro get_incremental_replace_scope_sql(arg_dict) -%}
+    {%- set scope = config.get('refresh_scope') -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ scope['key'] }} in (
+        {{ refresh_scope_keys(scope) }}
+    );
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
