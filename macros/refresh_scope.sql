@@ -11,13 +11,17 @@
       written since this model's watermark: new or re-delivered records, late events, and rows
       an upstream model recomputed for any reason of its own. Changes travel down the DAG this
       way, however many models lie between the landing files and a mart. A model that failed or
-      was skipped keeps its older watermark and catches up on the next run;
+      was skipped keeps its older watermark and catches up on the next run. With a third element,
+      a column of both models, the keys this model's stored rows have for the written upstream
+      rows are in scope too: a contact that moved to another customer leaves the old customer's
+      group;
     - (`running_clock`) a condition on this model's own rows says that a value runs on with the
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
       not closed): such keys are recomputed every run until the clock stops;
-    - (`changed`) a named check compares this model's rows with what they were derived from:
-      `schedule` (a ticket's team now follows another business-hours schedule) and `dimensions`
-      (a customer, agent or team attribute copied into the rows changed).
+    - (`changed`) a named check (`changed_keys` below) finds keys whose inputs changed in a way
+      the key mapping above cannot express: a ticket's team now follows another business-hours
+      schedule, a customer, agent or team attribute copied into the rows changed, a survey
+      response names a contact that was written since.
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
     'running_clock': <condition>, 'changed': [...]}. A model passes the same dict to its config
@@ -44,10 +48,16 @@
 {% macro refresh_scope_keys(scope) -%}
     {%- set parts = [] -%}
     {%- for upstream in scope.get('upstream', []) -%}
-        {%- do parts.append(
-            'select ' ~ upstream[1] ~ ' as refresh_key from ' ~ ref(upstream[0])
-            ~ ' where _refreshed_at > ' ~ last_refreshed_at()
-        ) -%}
+        {%- set written -%}
+            from {{ ref(upstream[0]) }} where _refreshed_at > {{ last_refreshed_at() }}
+        {%- endset -%}
+        {%- do parts.append('select ' ~ upstream[1] ~ ' as refresh_key ' ~ written) -%}
+        {%- if upstream | length > 2 -%}
+            {%- do parts.append(
+                'select ' ~ scope['key'] ~ ' as refresh_key from ' ~ this ~ ' where '
+                ~ upstream[2] ~ ' in (select ' ~ upstream[2] ~ ' ' ~ written ~ ')'
+            ) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if scope.get('running_clock') -%}
         {%- do parts.append(
@@ -63,56 +73,82 @@
 
 {#- Keys whose stored rows no longer match what they were derived from. -#}
 {% macro changed_keys(check, key) -%}
-    {%- if check == 'schedule' -%}
-        {#- Only a re-delivered team can follow another schedule now (a ticket that moved to
-            another team is a refreshed ticket already). -#}
-        select previous_rows.{{ key }} as refresh_key
-        from {{ this }} as previous_rows
-        inner join {{ ref('int_tickets_joined_to_schedules') }} as current_tickets
-            on previous_rows.ticket_id = current_tickets.ticket_id
+    {%- if check in ('schedule', 'dimensions', 'customer_dimensions') -%}
+        {#- Stored rows that no longer match what they were copied from. -#}
+        select {{ key }} as refresh_key
+        from (
+            select previous_rows.*
+            from {{ this }} as previous_rows
+            {%- if check == 'schedule' %}
+            {#- Only a re-delivered team can follow another schedule now (a ticket that moved to
+                another team is a written ticket row already). #}
+            inner join {{ ref('int_tickets_joined_to_schedules') }} as current_tickets
+                on previous_rows.ticket_id = current_tickets.ticket_id
+            where
+                current_tickets.team_id in (
+                    select team_id from {{ ref('stg_landing__teams') }}
+                    where _refreshed_at > {{ last_refreshed_at() }}
+                )
+                and previous_rows.schedule_id <> current_tickets.schedule_id
+            {%- else %}
+            left join {{ ref('dim_customers') }} as customers
+                on previous_rows.customer_id = customers.customer_id
+            {%- if check == 'dimensions' %}
+            left join {{ ref('dim_agents') }} as agents
+                on previous_rows.assignee_id = agents.agent_id
+            left join {{ ref('dim_teams') }} as teams
+                on previous_rows.team_id = teams.team_id
+            where
+                previous_rows.customer_segment <> coalesce(customers.segment, 'unknown')
+                or previous_rows.has_known_customer <> coalesce(not customers.is_inferred, false)
+                or previous_rows.has_known_assignee
+                <> coalesce(not agents.is_inferred, previous_rows.assignee_id is null)
+                or previous_rows.has_known_team
+                <> coalesce(not teams.is_inferred, previous_rows.team_id is null)
+            {%- else %}
+            where
+                previous_rows.segment <> coalesce(customers.segment, 'unknown')
+                or previous_rows.has_known_customer <> coalesce(not customers.is_inferred, false)
+            {%- endif %}
+            {%- endif %}
+        ) as changed_rows
+    {%- elif check == 'surveyed_contacts' -%}
+        {#- Responses naming a ticket, chat or call written since (the contact may exist now). -#}
+        select response_id as refresh_key
+        from {{ ref('stg_landing__survey_responses') }}
         where
-            current_tickets.team_id in (
-                select team_id from {{ ref('stg_landing__teams') }}
+            ticket_id in (
+                select ticket_id from {{ ref('stg_landing__tickets') }}
                 where _refreshed_at > {{ last_refreshed_at() }}
             )
-            and previous_rows.schedule_id <> current_tickets.schedule_id
-    {%- elif check == 'dimensions' -%}
-        select previous_rows.{{ key }} as refresh_key
-        from {{ this }} as previous_rows
-        left join {{ ref('dim_customers') }} as customers
-            on previous_rows.customer_id = customers.customer_id
-        left join {{ ref('dim_agents') }} as agents
-            on previous_rows.assignee_id = agents.agent_id
-        left join {{ ref('dim_teams') }} as teams
-            on previous_rows.team_id = teams.team_id
-        where
-            previous_rows.customer_segment <> coalesce(customers.segment, 'unknown')
-            or previous_rows.has_known_customer <> coalesce(not customers.is_inferred, false)
-            or previous_rows.has_known_assignee
-            <> coalesce(not agents.is_inferred, previous_rows.assignee_id is null)
-            or previous_rows.has_known_team
-            <> coalesce(not teams.is_inferred, previous_rows.team_id is null)
+            or conversation_id in (
+                select conversation_id from {{ ref('stg_landing__chat_conversations') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+            or call_id in (
+                select call_id from {{ ref('stg_landing__calls') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+    {%- elif check == 'contact_surveys' -%}
+        {#- The contact groups (a customer's contacts) of contacts whose survey links were
+            written since. -#}
+        select coalesce(contacts.customer_id, contacts.contact_id) as refresh_key
+        from {{ ref('int_contacts_unioned') }} as contacts
+        where contacts.contact_id in (
+            select contact_id from {{ ref('int_survey_responses_linked_to_contacts') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        )
     {%- else -%}
         {{ exceptions.raise_compiler_error("refresh scope: unknown check '" ~ check ~ "'") }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- In an incremental run: a WHERE condition keeping the rows of keys in scope (`true` in a full
-    build). `key` names the key in the filtered relation when it differs from the model's. The
-    upstream models are referenced in every build, so dbt records them as dependencies. -#}
+    build). `key` names the key in the filtered relation when it differs from the model's. -#}
 {% macro in_refresh_scope(scope, key=none) -%}
-    {%- for upstream in scope.get('upstream', []) -%}
-        {%- do ref(upstream[0]) -%}
-    {%- endfor -%}
-    {%- if 'schedule' in scope.get('changed', []) -%}
-        {%- do ref('int_tickets_joined_to_schedules') -%}
-        {%- do ref('stg_landing__teams') -%}
-    {%- endif -%}
-    {%- if 'dimensions' in scope.get('changed', []) -%}
-        {%- do ref('dim_customers') -%}
-        {%- do ref('dim_agents') -%}
-        {%- do ref('dim_teams') -%}
-    {%- endif -%}
+    {#- rendered in every build, so that dbt records each relation the scope reads as a
+        dependency of the model -#}
+    {%- do refresh_scope_keys(scope) -%}
     {%- if is_incremental() %}
     {{ key or scope['key'] }} in (
         {{ refresh_scope_keys(scope) }}

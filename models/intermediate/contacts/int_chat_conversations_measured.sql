@@ -1,15 +1,38 @@
+{%- set refresh = {
+    'key': 'conversation_id',
+    'upstream': [
+        ['stg_landing__chat_conversations', 'conversation_id'],
+        ['stg_landing__chat_messages', 'conversation_id'],
+        ['int_chat_turns_paired', 'conversation_id'],
+    ],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 conversations as (
     select * from {{ ref('stg_landing__chat_conversations') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
-messages as (
-    select * from {{ ref('stg_landing__chat_messages') }}
+messages as {{ scoped_cte() }} (
+    select
+        conversation_id,
+        message_id,
+        author_id,
+        author_role,
+        sent_at
+    from {{ ref('stg_landing__chat_messages') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
-turns as (
+turns as {{ scoped_cte() }} (
     select * from {{ ref('int_chat_turns_paired') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 message_counts as (
@@ -91,7 +114,8 @@ measured as (
         coalesce(message_counts.bot_messages_count, 0) as bot_messages_count,
         coalesce(turn_counts.customer_turns_count, 0) as customer_turns_count,
         coalesce(turn_counts.unanswered_turns_count, 0)
-            as unanswered_turns_count
+            as unanswered_turns_count,
+        {{ refreshed_at() }} as _refreshed_at
     from conversations
     left join message_counts
         on conversations.conversation_id = message_counts.conversation_id

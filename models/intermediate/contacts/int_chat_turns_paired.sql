@@ -1,11 +1,26 @@
+{%- set refresh = {
+    'key': 'conversation_id',
+    'upstream': [
+        ['stg_landing__chat_conversations', 'conversation_id'],
+        ['stg_landing__chat_messages', 'conversation_id'],
+    ],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 messages as (
     select * from {{ ref('stg_landing__chat_messages') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 conversations as (
     select * from {{ ref('stg_landing__chat_conversations') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 conversation as (
@@ -75,7 +90,8 @@ paired as (
         agent_messages.sent_at as replied_at,
         agent_messages.message_id is not null as is_answered,
         {{ seconds_between('turns.turn_started_at', 'agent_messages.sent_at') }}
-            as reply_seconds
+            as reply_seconds,
+        {{ refreshed_at() }} as _refreshed_at
     from turns
     left join agent_messages
         on

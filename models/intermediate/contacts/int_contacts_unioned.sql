@@ -1,10 +1,31 @@
+{#- Incremental per contact (macros/refresh_scope.sql): a contact is recomputed when a row it is
+    built from (staged ticket or call, ticket milestones or status times, measured chat) was
+    written since this model's last build. -#}
+{%- set refresh = {
+    'key': 'contact_id',
+    'upstream': [
+        ['stg_landing__tickets', "'ticket:' || ticket_id"],
+        ['int_ticket_milestones_measured', "'ticket:' || ticket_id"],
+        ['int_ticket_status_periods_aggregated_to_tickets', "'ticket:' || ticket_id"],
+        ['int_chat_conversations_measured', "'chat:' || conversation_id"],
+        ['stg_landing__calls', "'call:' || call_id"],
+    ],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 tickets as (
     select * from {{ ref('stg_landing__tickets') }}
+    where {{ in_refresh_scope(refresh, key="'ticket:' || ticket_id") }}
 ),
 
 milestones as (
+    -- the inner join with the tickets in scope below keeps only theirs
     select * from {{ ref('int_ticket_milestones_measured') }}
 ),
 
@@ -14,10 +35,12 @@ status_times as (
 
 chats as (
     select * from {{ ref('int_chat_conversations_measured') }}
+    where {{ in_refresh_scope(refresh, key="'chat:' || conversation_id") }}
 ),
 
 calls as (
     select * from {{ ref('stg_landing__calls') }}
+    where {{ in_refresh_scope(refresh, key="'call:' || call_id") }}
 ),
 
 ticket_contacts as (
@@ -105,6 +128,13 @@ unioned as (
     select * from chat_contacts
     union all
     select * from call_contacts
+),
+
+stamped as (
+    select
+        *,
+        {{ refreshed_at() }} as _refreshed_at
+    from unioned
 )
 
-select * from unioned
+select * from stamped

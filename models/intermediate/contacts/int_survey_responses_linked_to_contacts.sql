@@ -1,7 +1,21 @@
+{#- Incremental per response (macros/refresh_scope.sql): a response is linked again when it was
+    re-delivered, or when the ticket, chat or call it names was (it may exist only now). -#}
+{%- set refresh = {
+    'key': 'response_id',
+    'upstream': [['stg_landing__survey_responses', 'response_id']],
+    'changed': ['surveyed_contacts'],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 responses as (
     select * from {{ ref('stg_landing__survey_responses') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 tickets as (
@@ -33,7 +47,8 @@ linked as (
             when calls.call_id is not null then 'call'
             when conversations.conversation_id is not null then 'chat'
             when tickets.ticket_id is not null then 'ticket'
-        end as contact_source
+        end as contact_source,
+        {{ refreshed_at() }} as _refreshed_at
     from responses
     left join calls
         on

@@ -1,11 +1,26 @@
+{%- set refresh = {
+    'key': 'conversation_id',
+    'upstream': [
+        ['int_chat_turns_paired', 'conversation_id'],
+        ['int_chat_conversations_measured', 'conversation_id'],
+    ],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
 turns as (
     select * from {{ ref('int_chat_turns_paired') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 conversations as (
     select * from {{ ref('int_chat_conversations_measured') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 answered as (
@@ -24,7 +39,8 @@ answered as (
         turns.replied_at,
         {{ reporting_date('turns.replied_at') }} as replied_date,
         cast(turns.reply_seconds as {{ type_double() }}) as reply_seconds,
-        turns.reply_seconds / 60.0 as reply_minutes
+        turns.reply_seconds / 60.0 as reply_minutes,
+        {{ refreshed_at() }} as _refreshed_at
     from turns
     inner join conversations
         on turns.conversation_id = conversations.conversation_id

@@ -1,13 +1,32 @@
 {%- set window_seconds = var('fcr_window_days') * 86400 %}
-
+{#- Incremental per contact group (macros/refresh_scope.sql): first-contact resolution looks at
+    the customer's next contact, so the unit of refresh is a customer's contacts (a contact with
+    no customer is a group of its own). A group is recomputed when one of its contacts was
+    written since this model's last build (also the group a contact moved away from), when a
+    survey response was linked to one of them, when the customer's segment changed, or while a
+    contact's first-contact window is still open. -#}
+{%- set refresh = {
+    'key': 'coalesce(customer_id, contact_id)',
+    'upstream': [['int_contacts_unioned', 'coalesce(customer_id, contact_id)', 'contact_id']],
+    'running_clock': 'customer_id is not null and is_first_contact_resolution is null',
+    'changed': ['contact_surveys', 'customer_dimensions'],
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
-contacts as (
+contacts as {{ scoped_cte() }} (
     select * from {{ ref('int_contacts_unioned') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 survey_links as (
     select * from {{ ref('int_survey_responses_linked_to_contacts') }}
+    where contact_id in (select contact_id from contacts)
 ),
 
 customers as (
@@ -91,7 +110,8 @@ joined as (
         end as is_first_contact_resolution,
         coalesce(latest_csat.csat_responses_count, 0) as csat_responses_count,
         latest_csat.csat_score,
-        latest_csat.csat_responded_at
+        latest_csat.csat_responded_at,
+        {{ refreshed_at() }} as _refreshed_at
     from contacts
     left join customers
         on contacts.customer_id = customers.customer_id

@@ -1,9 +1,28 @@
 {%- set window_hours = var('deflection_window_hours') %}
-
+{#- Incremental per viewer (macros/refresh_scope.sql): whether a view deflected a contact depends
+    on the customer's contacts, so the unit of refresh is a customer's views (a view with no
+    customer is a unit of its own). A customer's views are recomputed when one of them was
+    written since this model's last build (also the customer a view moved away from), when one
+    of the customer's contacts was, or while a view's deflection window is still open. -#}
+{%- set refresh = {
+    'key': 'coalesce(customer_id, view_id)',
+    'upstream': [
+        ['stg_landing__kb_article_views', 'coalesce(customer_id, view_id)', 'view_id'],
+        ['fct_contacts', 'customer_id'],
+    ],
+    'running_clock': 'customer_id is not null and is_self_service_resolution is null',
+} -%}
+{{ config(
+    materialized=refreshed_incrementally(),
+    incremental_strategy='replace_scope',
+    refresh_scope=refresh,
+    on_schema_change='fail',
+) }}
 with
 
-views as (
+views as {{ scoped_cte() }} (
     select * from {{ ref('stg_landing__kb_article_views') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 contacts as (
@@ -53,7 +72,8 @@ classified as (
                 > {{ as_of_timestamp() }}
                 then null
             else true
-        end as is_self_service_resolution
+        end as is_self_service_resolution,
+        {{ refreshed_at() }} as _refreshed_at
     from views
     left join following_contacts
         on views.view_id = following_contacts.view_id
