@@ -25,8 +25,10 @@ contacts as {{ scoped_cte() }} (
 ),
 
 survey_links as (
-    select * from {{ ref('int_survey_responses_linked_to_contacts') }}
-    where contact_id in (select contact_id from contacts)
+    -- the links of the contacts in scope
+    select links.*
+    from {{ ref('int_survey_responses_linked_to_contacts') }} as links
+    where links.contact_id in (select contacts.contact_id from contacts)
 ),
 
 customers as (
