@@ -25,7 +25,19 @@ DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def table_digest(warehouse: Path, table: str, order_by: str) -> str:
-    rows = query(warehouse, f"select * from {table} order by {order_by}")
+    """A hash of the table's rows, without `_refreshed_at` (when a run rewrote a row, not what
+    the row says: a rerun may rewrite the rows of running clocks with the same values)."""
+    schema, name = table.split(".")
+    columns = [
+        f'"{column}"'
+        for (column,) in query(
+            warehouse,
+            "select column_name from information_schema.columns"
+            f" where table_schema = '{schema}' and table_name = '{name}'"
+            " and column_name != '_refreshed_at' order by ordinal_position",
+        )
+    ]
+    rows = query(warehouse, f"select {', '.join(columns)} from {table} order by {order_by}")
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
