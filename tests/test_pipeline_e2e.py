@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 from pipeline_helpers import query, run_nightly_job
 
@@ -204,3 +205,56 @@ def test_every_dbt_unit_test_passes(
     assert set(statuses) == set(unit_tests)
     assert len(unit_tests) >= 40
     assert set(statuses.values()) == {"pass"}
+
+
+def dbt_test_results(warehouse: Path, target: Path, *args: str) -> dict[str, str]:
+    """`dbt test` against `warehouse`; the status of each test, by test name."""
+    subprocess.run(
+        [
+            *(DBT, "test", "--exclude-resource-type", "unit_test", "--target-path", str(target)),
+            *("--profiles-dir", str(REPO_ROOT), "--project-dir", str(REPO_ROOT), *args),
+        ],
+        cwd=REPO_ROOT,
+        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: r["status"] for r in results}
+
+
+def test_data_tests_read_the_rows_the_latest_run_wrote(
+    built_warehouse: dict[str, Path], tmp_path: Path
+) -> None:
+    """Tests on incremental models read the newest rows (macros/test_scope.sql): a new row that
+    repeats an old key fails `unique`; a NULL in an older row (checked when that row was
+    written) is not reported again, but an audit with test_all_rows finds it."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        newest = con.execute("select max(_refreshed_at) from marts.fct_tickets").fetchone()[0]
+        con.execute(
+            "update marts.fct_tickets set status = null"
+            " where ticket_id = (select min(ticket_id) from marts.fct_tickets)"
+        )
+        con.execute("update marts.fct_tickets set _refreshed_at = _refreshed_at - interval 1 day")
+        # tonight's run rewrote one ticket, and its new row repeats an old ticket's key
+        con.execute(
+            "insert into marts.fct_tickets select * replace (? as _refreshed_at)"
+            " from marts.fct_tickets where ticket_id = (select max(ticket_id) from"
+            " marts.fct_tickets)",
+            [newest],
+        )
+    finally:
+        con.close()
+    select = ("--select", "fct_tickets,test_name:unique fct_tickets,test_name:not_null")
+    latest = dbt_test_results(warehouse, tmp_path / "latest", *select)
+    assert latest["unique_fct_tickets_ticket_id"] == "fail"
+    assert latest["not_null_fct_tickets_status"] == "pass"
+    audit = dbt_test_results(
+        warehouse, tmp_path / "audit", *select, "--vars", '{"test_all_rows": true}'
+    )
+    assert audit["unique_fct_tickets_ticket_id"] == "fail"
+    assert audit["not_null_fct_tickets_status"] == "fail"
