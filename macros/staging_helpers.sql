@@ -128,7 +128,9 @@
     versions_count = how many good versions of the key were delivered (superseded = versions_count - 1).
     Order: version_column desc nulls last (when given), then later _file_id, then later _source_row.
     In an incremental run it ranks only the keys that new files touched (all their versions, old
-    and new). Renders a complete select statement, for use inside a CTE. -#}
+    and new): the model's base CTE is read twice then, so it is inlined (`inline_cte`), or DuckDB
+    would first copy every base row to compute it once. Renders a complete select statement,
+    for use inside a CTE. -#}
 {% macro latest_version(relation, key, version_column=none) -%}
     select *
     from (

@@ -44,3 +44,11 @@ def test_a_dict_fixture_for_this_is_reported() -> None:
         }
     }
     assert dict_fixtures_for_this(manifest) == ["ut_default", "ut_dict"]
+
+
+def test_unit_test_names_fit_postgres(dbt_manifest: Path) -> None:
+    """dbt names a relation after each unit test; PostgreSQL cuts identifiers at 63 bytes and
+    dbt-postgres refuses longer ones (make postgres-test runs every unit test there)."""
+    manifest = json.loads(dbt_manifest.read_text())
+    too_long = [t["name"] for t in manifest["unit_tests"].values() if len(t["name"]) > 63]
+    assert too_long == []

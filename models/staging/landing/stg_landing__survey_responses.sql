@@ -3,7 +3,7 @@
 -- depends_on: {{ ref('stg_landing__landed_files') }}
 -- The quarantine (and the load manifest the gate reads) is recorded before the good rows are
 -- published, so that the quarantine-share gate on this model blocks everything downstream.
-with base as (
+with base as {{ inline_cte() }} (
     select * from {{ ref('base_landing__survey_responses') }}
 ),
 
