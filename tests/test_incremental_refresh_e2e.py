@@ -1,10 +1,11 @@
 """An incremental nightly refresh builds the same warehouse as a full refresh on the same data.
 
 Warehouse A loads the history and builds as of the end of the history, then loads one more day
-(new records, changed and identical re-deliveries, late events for old tickets) and refreshes
-incrementally as of a day later, so clocks of still-open tickets move too. Warehouse B
-loads both deliveries at once and builds with `full_refresh: true`. Every table dbt builds must
-hold the same rows in both, apart from load metadata (when and in which order files were loaded).
+(new records, changed and identical re-deliveries, late events for old tickets, customers in
+another segment) and refreshes incrementally as of a day later, so clocks of still-open tickets
+move too. Warehouse B loads both deliveries at once and builds with `full_refresh: true`. Every
+table dbt builds must hold the same rows in both, apart from load metadata (when and in which
+order files were loaded, and when a run wrote a row).
 """
 
 from __future__ import annotations
@@ -168,6 +169,13 @@ def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]
         " using (ticket_id) where h.status != d.status",
     )
     assert redelivered > 0
+    moved_segment = _scalar(
+        "select count(*)"
+        f" from read_csv('{deliveries['history']}/customers/*.csv', all_varchar = true) as h"
+        f" join read_csv('{deliveries['day']}/customers/*.csv', all_varchar = true) as d"
+        " using (customer_id) where h.segment is distinct from d.segment",
+    )
+    assert moved_segment > 0
 
 
 def test_the_second_run_read_only_new_files(warehouses: dict[str, Path]) -> None:

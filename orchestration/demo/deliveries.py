@@ -10,7 +10,9 @@ A nightly refresh sees the second delivery as one day of new data, with what rea
 - **identical re-deliveries**: conversations that ended on the day, and the full agent, team and
   macro lists, come again unchanged;
 - **late records**: a share of older ticket events and survey responses (chosen by a hash of the
-  id, so the split is reproducible) arrives only with the day's delivery.
+  id, so the split is reproducible) arrives only with the day's delivery;
+- **changed dimensions**: a share of older customers (chosen the same way) showed another segment
+  in the history and comes again with the day in its current segment.
 
 Loading the history, refreshing, then loading the day and refreshing incrementally must give the
 same warehouse as loading both and rebuilding from scratch: the incremental-refresh test and
@@ -41,6 +43,9 @@ class SplitRule:
     """Rows dated before the day whose key hashes into the late share arrive with the day."""
     redeliver_after_column: str | None = None
     """Rows with this column on or after the day are delivered again with the day."""
+    changed: tuple[str, str] | None = None
+    """(key, column): older rows whose key hashes into the late share showed another value of the
+    column in the history, and come again with the day as they are now."""
 
 
 RULES: dict[str, SplitRule] = {
@@ -51,7 +56,7 @@ RULES: dict[str, SplitRule] = {
     "calls": SplitRule("queued_at"),
     "survey_responses": SplitRule("responded_at", late_key="response_id"),
     "kb_article_views": SplitRule("viewed_at"),
-    "customers": SplitRule("created_at"),
+    "customers": SplitRule("created_at", changed=("customer_id", "segment")),
     "subscriptions": SplitRule("started_at"),
     "returns": SplitRule("returned_at"),
     "agents": SplitRule(None),
@@ -75,6 +80,11 @@ def _ts(column: str) -> str:
     return f"try_cast({column} as timestamptz)"
 
 
+def _changed(key: str, late_modulo: int) -> str:
+    """Rows whose key hashes into the changed share (disjoint from the late share)."""
+    return f"hash({key}) % {late_modulo} = 1"
+
+
 def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
     """Rows of the history delivery, from the view `src` (all columns text)."""
     if rule.time_column is None:
@@ -83,6 +93,14 @@ def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
     if rule.late_key:
         conditions.append(f"hash({rule.late_key}) % {late_modulo} != 0")
     select = "select * from src"
+    if rule.changed:
+        key, column = rule.changed
+        # The value before the change: any other known value (the day delivers the current one).
+        select = (
+            f"select * replace (case when {_changed(key, late_modulo)} then"
+            f" case when {column} = 'consumer' then 'smb' else 'consumer' end"
+            f" else {column} end as {column}) from src"
+        )
     if entity == "tickets":
         # The state the evening before: not yet solved, last updated one second before the day.
         select = (
@@ -106,6 +124,8 @@ def _day_select(rule: SplitRule, late_modulo: int) -> str:
         conditions.append(f"hash({rule.late_key}) % {late_modulo} = 0")
     if rule.redeliver_after_column:
         conditions.append(f"{_ts(rule.redeliver_after_column)} >= $cutoff")
+    if rule.changed:
+        conditions.append(_changed(rule.changed[0], late_modulo))
     # Rows without a readable date stay with the history (the warehouse quarantines them there).
     return "select * from src where " + " or ".join(conditions)
 
