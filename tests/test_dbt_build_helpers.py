@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from orchestration.dbt.build import FailedNode, dbt_build_args, describe_failures, failed_nodes
+from pathlib import Path
+
+from orchestration.dbt.build import (
+    FailedNode,
+    dbt_build_args,
+    describe_failures,
+    failed_nodes,
+    keep_parse_state,
+    reuse_parse_state,
+)
 from orchestration.dbt.translator import group_for_node
 
 MANIFEST = {
@@ -72,3 +81,14 @@ def test_group_for_node_follows_layer_folder() -> None:
     model = {"resource_type": "model", "fqn": ["p", "marts", "support", "fct_tickets"]}
     assert group_for_node(model) == "marts"
     assert group_for_node({"resource_type": "source", "fqn": ["p", "landing", "t"]}) is None
+
+
+def test_the_nightly_parse_state_is_kept_and_reused(tmp_path: Path) -> None:
+    state, first, second = tmp_path / "state", tmp_path / "build-1", tmp_path / "build-2"
+    assert not reuse_parse_state(state, first)  # the first run has none: dbt parses everything
+    assert not keep_parse_state(first, state)  # a run that wrote none leaves nothing
+    first.mkdir()
+    (first / "partial_parse.msgpack").write_bytes(b"state of run 1")
+    assert keep_parse_state(first, state)
+    assert reuse_parse_state(state, second)
+    assert (second / "partial_parse.msgpack").read_bytes() == b"state of run 1"

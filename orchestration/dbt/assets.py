@@ -13,7 +13,9 @@ from orchestration.dbt.build import (
     describe_failures,
     environ_override,
     failed_nodes,
+    keep_parse_state,
     promotes_later,
+    reuse_parse_state,
 )
 from orchestration.dbt.project import dbt_project
 from orchestration.dbt.translator import translator
@@ -27,6 +29,8 @@ from orchestration.warehouse_build import (
 
 PROMOTE_KEY = dg.AssetKey("promote_warehouse_build")
 """The asset that swaps the checked working copy in (orchestration/dbt/promote.py)."""
+PARSE_STATE_DIR = dbt_project.project_dir / dbt_project.target_path / "nightly-parse-state"
+"""Where the dbt step keeps its parse state between runs (orchestration/dbt/build.py)."""
 
 
 class DbtBuildConfig(dg.Config):
@@ -56,11 +60,17 @@ def warehouse_dbt_models(
         f"({started.bytes_copied / 1e6:,.0f} MB in {started.seconds:.1f} s); dbt builds the copy"
     )
     dbt_vars = {"as_of": config.as_of} if config.as_of else None
+    target_path = dbt_project.project_dir / dbt_project.target_path / f"build-{context.run_id}"
+    reuse_parse_state(PARSE_STATE_DIR, target_path)
     with environ_override(WAREHOUSE_PATH=str(started.copy)):  # read when dbt starts
         invocation = dbt.cli(
-            dbt_build_args(config.full_refresh, dbt_vars), context=context, raise_on_error=False
+            dbt_build_args(config.full_refresh, dbt_vars),
+            context=context,
+            raise_on_error=False,
+            target_path=target_path,
         )
     yield from invocation.stream()
+    keep_parse_state(invocation.target_path, PARSE_STATE_DIR)
     ok = invocation.is_successful()
     message = ""
     if not ok:

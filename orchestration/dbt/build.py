@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -89,6 +90,36 @@ def describe_failures(failures: Iterable[FailedNode]) -> str:
     return "Data-quality gate stopped the build; downstream assets were not rebuilt.\n" + "\n".join(
         f"- {line}" for line in lines
     )
+
+
+PARSE_STATE_FILE = "partial_parse.msgpack"
+
+
+def reuse_parse_state(state_dir: Path, target_path: Path) -> bool:
+    """Give a new dbt target folder the parse state an earlier nightly run left in `state_dir`.
+
+    dbt re-parses the whole project (about 5 s more than a partial parse) when the parse state
+    was written with another profile or other vars: the project's `target/` holds the state of
+    `dbt parse`, whose profile points at the warehouse itself, while the nightly build points at
+    the working copy. Copying the nightly run's own state in first lets dbt parse only what
+    changed since. True when a state was copied."""
+    saved = state_dir / PARSE_STATE_FILE
+    if not saved.exists():
+        return False
+    target_path.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(saved, target_path / PARSE_STATE_FILE)
+    return True
+
+
+def keep_parse_state(target_path: Path, state_dir: Path) -> bool:
+    """Keep the parse state a dbt run wrote in `target_path` for the next run (see
+    reuse_parse_state). True when there was one."""
+    written = target_path / PARSE_STATE_FILE
+    if not written.exists():
+        return False
+    state_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(written, state_dir / PARSE_STATE_FILE)
+    return True
 
 
 @contextmanager
