@@ -2,11 +2,13 @@
 
 Usage: python -m orchestration.bench --tickets 100000 [--keep DIR]
 
-Steps: demo generator; split into the history and its last day (orchestration.demo.deliveries);
-ingest of the history into a fresh warehouse; `dbt build` (models, seeds, every test); the copy of
-the built warehouse that build-then-swap makes every run; the ticket-metric models alone (dbt
-run); the whole nightly Dagster job on a fresh warehouse (a full build of the history); the
-incremental nightly job after the last day's files land; dashboard queries on the serving file.
+Steps: the machine's speed right now (a Python loop and a disk write, to compare runs); demo
+generator; split into the history and its last day (orchestration.demo.deliveries); ingest of
+the history into a fresh warehouse; `dbt build` (models, seeds, every test); the copy of the
+built warehouse that build-then-swap makes every run; the ticket-metric models alone (dbt run
+--full-refresh); the whole nightly Dagster job on a fresh warehouse (a full build of the
+history); the incremental nightly job after the last day's files land; dashboard queries on the
+serving file.
 Peak memory is the highest resident set size of this process plus its children, sampled every
 50 ms. Results are printed and written as Markdown to bench-results/.
 """
@@ -208,7 +210,9 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     root = keep or Path(tempfile.mkdtemp(prefix="bench-"))
     results: list[StepResult] = []
     with bench_env(root):
-        steps = tqdm(total=9, desc=f"benchmark {tickets:,} tickets", unit="step")
+        steps = tqdm(total=10, desc=f"benchmark {tickets:,} tickets", unit="step")
+        results.append(measure("machine speed (for comparing runs)", lambda: machine_speed(root)))
+        steps.update()
 
         def gen() -> str:
             shutil.rmtree(root / "generated", ignore_errors=True)
@@ -273,7 +277,10 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
         results.append(
             measure(
                 "ticket-metric models (dbt run)",
-                lambda: dbt_timed(root / "dbt-target", "run", "--select", TICKET_METRIC_MODELS),
+                lambda: dbt_timed(
+                    root / "dbt-target",
+                    *("run", "--full-refresh", "--select", TICKET_METRIC_MODELS),
+                ),
                 subprocess_memory=True,
             )
         )
@@ -305,6 +312,31 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     if keep is None:
         shutil.rmtree(root, ignore_errors=True)
     return results
+
+
+def machine_speed(folder: Path, megabytes: int = 512) -> str:
+    """How fast this machine is right now: a fixed Python loop (one core) and a file written and
+    flushed to disk. Shared machines vary by tens of percent over a day; these two figures say
+    how a run compares with another."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(20_000_000):
+        total += i
+    loop = time.perf_counter() - started
+    path = folder / "disk-speed.tmp"
+    block = os.urandom(1 << 20)
+    started = time.perf_counter()
+    with path.open("wb") as handle:
+        for _ in range(megabytes):
+            handle.write(block)
+        handle.flush()
+        os.fsync(handle.fileno())
+    write = time.perf_counter() - started
+    path.unlink()
+    return (
+        f"Python loop of 20M additions {loop:.2f} s; {megabytes} MB written and flushed at"
+        f" {megabytes / write:,.0f} MB/s"
+    )
 
 
 def nightly_job() -> str:

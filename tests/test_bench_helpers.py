@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from orchestration.bench import StepResult, layer_of, measure, step_times, time_breakdown
+from orchestration.bench import (
+    StepResult,
+    layer_of,
+    machine_speed,
+    measure,
+    step_times,
+    time_breakdown,
+)
 
 
 def test_layer_of_names_the_layer_of_each_kind_of_dbt_node() -> None:
@@ -71,3 +79,9 @@ def test_measure_gives_the_peak_of_subprocesses_alone_on_request() -> None:
     child_mb = float(result.note.rsplit("alone ", 1)[1].removesuffix(" MB").replace(",", ""))
     assert 300 <= child_mb < result.peak_mb
     assert result.note.startswith("ran; peak of the dbt process alone")
+
+
+def test_machine_speed_reports_both_figures_and_cleans_up(tmp_path: Path) -> None:
+    note = machine_speed(tmp_path, megabytes=4)
+    assert "Python loop of 20M additions" in note and "MB written and flushed at" in note
+    assert list(tmp_path.iterdir()) == []
