@@ -158,10 +158,16 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Materialization of the derived incremental models: plain tables on Spark (dbt-spark has no
-    delete+insert on its default file format), incremental elsewhere. -#}
-{% macro refreshed_incrementally() -%}
-    {{- return('table' if target.type == 'spark' else 'incremental') -}}
+{#- The config of a model refreshed by `scope`: incremental with strategy `replace_scope`, a
+    column change fails loudly (a full refresh is due); a plain table on Spark (dbt-spark has no
+    delete on its default file format). -#}
+{% macro refreshed_by_scope(scope) -%}
+    {{- config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='replace_scope',
+        refresh_scope=scope,
+        on_schema_change='fail',
+    ) -}}
 {%- endmacro %}
 
 {#- Strategy `replace_scope`: delete every row of the keys in scope, then insert their recomputed

@@ -6,12 +6,7 @@
         ['int_chat_turns_paired', 'conversation_id'],
     ],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 conversations as (

@@ -5,12 +5,7 @@
     'upstream': [['stg_landing__survey_responses', 'response_id']],
     'changed': ['surveyed_contacts'],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 responses as (

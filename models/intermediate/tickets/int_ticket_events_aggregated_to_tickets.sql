@@ -5,12 +5,7 @@
         ['stg_landing__ticket_events', 'ticket_id'],
     ],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 staged_events as {{ scoped_cte() }} (

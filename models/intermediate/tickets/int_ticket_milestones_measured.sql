@@ -7,12 +7,7 @@
     ],
     'changed': ['schedule'],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 tickets as (

@@ -6,12 +6,7 @@
     'upstream': [['int_ticket_status_periods_derived', 'ticket_id']],
     'running_clock': 'has_running_status_clock',
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 periods as (

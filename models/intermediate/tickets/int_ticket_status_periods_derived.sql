@@ -10,12 +10,7 @@
     'running_clock': 'is_current and status in ' ~ unsolved,
     'changed': ['schedule'],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 events as (

@@ -5,12 +5,7 @@
         ['int_chat_conversations_measured', 'conversation_id'],
     ],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 turns as (

@@ -11,12 +11,7 @@
     'running_clock': 'customer_id is not null and is_first_contact_resolution is null',
     'changed': ['contact_surveys', 'customer_dimensions'],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 contacts as {{ scoped_cte() }} (

@@ -12,12 +12,7 @@
     ],
     'running_clock': 'customer_id is not null and is_self_service_resolution is null',
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 views as {{ scoped_cte() }} (

@@ -2,12 +2,7 @@
     'key': 'ticket_id',
     'upstream': [['int_ticket_reply_turns_paired', 'ticket_id']],
 } -%}
-{{ config(
-    materialized=refreshed_incrementally(),
-    incremental_strategy='replace_scope',
-    refresh_scope=refresh,
-    on_schema_change='fail',
-) }}
+{{ refreshed_by_scope(refresh) }}
 with
 
 turns as (
