@@ -36,10 +36,12 @@ from typing import Any
 import psutil
 from tqdm import tqdm
 
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import REPO_ROOT, full_build_threads
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 END_DATE = dt.date(2026, 10, 31)
+# The full builds run as the nightly job runs them (orchestration/dbt/build.py, build_threads).
+FULL_BUILD_THREADS = ("--threads", str(full_build_threads()))
 # The ticket-metric models of the ticket-lifecycle issue: business windows, every intermediate
 # ticket model and the three ticket facts (their dimensions already exist from the full build).
 TICKET_METRIC_MODELS = (
@@ -257,7 +259,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
         results.append(
             measure(
                 "dbt build (models + tests)",
-                lambda: dbt_timed(root / "dbt-target", "build"),
+                lambda: dbt_timed(root / "dbt-target", "build", *FULL_BUILD_THREADS),
                 subprocess_memory=True,
             )
         )
@@ -280,6 +282,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
                 lambda: dbt_timed(
                     root / "dbt-target",
                     *("run", "--full-refresh", "--select", TICKET_METRIC_MODELS),
+                    *FULL_BUILD_THREADS,
                 ),
                 subprocess_memory=True,
             )

@@ -62,6 +62,19 @@ class Settings:
 DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "3GB", "DUCKDB_THREADS": "2"}
 
 
+def full_build_threads(environ: Mapping[str, str] = os.environ) -> int:
+    """Nodes dbt runs at once in a full build (`DBT_FULL_BUILD_THREADS`, default 1).
+
+    In a full build every ticket model reads every event with window functions; two of them at
+    once share one DuckDB `memory_limit` and ran out of it at 5M tickets (3GB). Nightly
+    incremental runs keep `DBT_THREADS` (their nodes are small)."""
+    value = (environ.get("DBT_FULL_BUILD_THREADS") or "").strip() or "1"
+    threads = int(value)
+    if threads < 1:
+        raise ValueError(f"DBT_FULL_BUILD_THREADS must be at least 1, not {value}")
+    return threads
+
+
 def duckdb_config(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """Settings for every DuckDB connection the nightly job opens (ingest, checks, publish): the
     `memory_limit` and `threads` dbt's profile uses (`DUCKDB_MEMORY_LIMIT`, `DUCKDB_THREADS`), so

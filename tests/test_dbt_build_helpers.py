@@ -6,6 +6,7 @@ from pathlib import Path
 
 from orchestration.dbt.build import (
     FailedNode,
+    build_threads,
     dbt_build_args,
     describe_failures,
     failed_nodes,
@@ -40,6 +41,15 @@ def test_build_args_default_and_options() -> None:
     args = dbt_build_args(full_refresh=True, dbt_vars={"as_of": "2024-01-01 00:00:00"})
     assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]
     assert args[4] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[5]
+    assert dbt_build_args(threads=1)[-2:] == ["--threads", "1"]
+
+
+def test_full_builds_get_their_own_thread_count() -> None:
+    # a full refresh, or a first build (no incremental model yet): every model from scratch
+    assert build_threads(True, True, 1) == 1
+    assert build_threads(False, False, 3) == 3
+    # an incremental night keeps the profile's DBT_THREADS
+    assert build_threads(False, True, 1) is None
 
 
 def test_failed_nodes_names_check_asset_and_rows() -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import duckdb
+import pytest
 
-from orchestration.settings import REPO_ROOT, duckdb_config
+from orchestration.settings import REPO_ROOT, duckdb_config, full_build_threads
 
 
 def test_duckdb_config_has_the_dbt_profile_defaults_and_reads_the_environment() -> None:
@@ -28,3 +29,10 @@ def test_a_connection_opened_with_duckdb_config_is_limited() -> None:
         con.close()
     assert int(threads) == 1
     assert limit.startswith("953.6")  # 1GB = 10^9 bytes, shown in MiB
+
+
+def test_full_build_threads_default_to_one_and_read_the_environment() -> None:
+    assert full_build_threads({}) == 1
+    assert full_build_threads({"DBT_FULL_BUILD_THREADS": " 2 "}) == 2
+    with pytest.raises(ValueError, match="at least 1"):
+        full_build_threads({"DBT_FULL_BUILD_THREADS": "0"})

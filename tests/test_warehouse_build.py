@@ -25,6 +25,7 @@ from orchestration.warehouse_build import (
     WarehouseChangedError,
     active_file,
     build_in_progress,
+    has_incremental_models,
     keep_failed_build,
     promote_build,
     start_build,
@@ -161,3 +162,16 @@ def test_gate_failure_message_names_check_asset_and_rows() -> None:
     assert message is not None and message.startswith("Data-quality gate stopped the run at the")
     assert message.endswith(f"- {lines[0]}\nkept.")
     assert gate_failure_message("mart", gate_failure_lines(outcomes[1:], "gx_suite")) is None
+
+
+def test_has_incremental_models_looks_for_the_refresh_stamp(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    assert not has_incremental_models(path)  # no file yet
+    con = duckdb.connect(str(path))
+    con.execute("create schema raw; create table raw.tickets (id varchar, _loaded_at timestamp)")
+    con.close()
+    assert not has_incremental_models(path)  # raw tables only: the first build is a full one
+    con = duckdb.connect(str(path))
+    con.execute("create table main.fct_tickets (ticket_id varchar, _refreshed_at timestamp)")
+    con.close()
+    assert has_incremental_models(path)

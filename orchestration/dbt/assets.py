@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt.build import (
     build_kept_message,
+    build_threads,
     dbt_build_args,
     describe_failures,
     environ_override,
@@ -20,8 +21,10 @@ from orchestration.dbt.build import (
 from orchestration.dbt.project import dbt_project
 from orchestration.dbt.translator import translator
 from orchestration.resources import WarehouseResource
+from orchestration.settings import full_build_threads
 from orchestration.warehouse_build import (
     WarehouseChangedError,
+    has_incremental_models,
     keep_failed_build,
     promote_build,
     start_build,
@@ -60,11 +63,19 @@ def warehouse_dbt_models(
         f"({started.bytes_copied / 1e6:,.0f} MB in {started.seconds:.1f} s); dbt builds the copy"
     )
     dbt_vars = {"as_of": config.as_of} if config.as_of else None
+    threads = build_threads(
+        config.full_refresh, has_incremental_models(started.copy), full_build_threads()
+    )
+    if threads is not None:
+        context.log.info(
+            f"Full build (every model from scratch): dbt runs {threads} node(s) at a time "
+            "(DBT_FULL_BUILD_THREADS)"
+        )
     target_path = dbt_project.project_dir / dbt_project.target_path / f"build-{context.run_id}"
     reuse_parse_state(PARSE_STATE_DIR, target_path)
     with environ_override(WAREHOUSE_PATH=str(started.copy)):  # read when dbt starts
         invocation = dbt.cli(
-            dbt_build_args(config.full_refresh, dbt_vars),
+            dbt_build_args(config.full_refresh, dbt_vars, threads),
             context=context,
             raise_on_error=False,
             target_path=target_path,

@@ -27,15 +27,20 @@ class FailedNode:
 
 
 def dbt_build_args(
-    full_refresh: bool = False, dbt_vars: Mapping[str, Any] | None = None
+    full_refresh: bool = False,
+    dbt_vars: Mapping[str, Any] | None = None,
+    threads: int | None = None,
 ) -> list[str]:
     """The `dbt build` command line for the nightly job: seeds, models and data tests. Unit tests
     are left out: they pin SQL logic on fixed rows, so tonight's data cannot change their outcome
     (dbt recommends running them in development and CI only). `make test` runs every one of them,
-    and they assume a UTC reporting time zone, which a deployment may well not use."""
+    and they assume a UTC reporting time zone, which a deployment may well not use.
+    `threads` overrides the profile's thread count (full builds, see build_threads)."""
     args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
+    if threads is not None:
+        args += ["--threads", str(threads)]
     if dbt_vars:
         args += ["--vars", json.dumps(dict(dbt_vars), sort_keys=True)]
     return args
@@ -90,6 +95,17 @@ def describe_failures(failures: Iterable[FailedNode]) -> str:
     return "Data-quality gate stopped the build; downstream assets were not rebuilt.\n" + "\n".join(
         f"- {line}" for line in lines
     )
+
+
+def build_threads(
+    full_refresh: bool, has_incremental_models: bool, full_build_threads: int
+) -> int | None:
+    """dbt's thread count for this build: `full_build_threads` when every model is built in full
+    (a full refresh, or the first build: no incremental model exists yet), else None (the
+    profile's DBT_THREADS)."""
+    if full_refresh or not has_incremental_models:
+        return full_build_threads
+    return None
 
 
 PARSE_STATE_FILE = "partial_parse.msgpack"
