@@ -24,6 +24,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.duckdb_files import query_file
 from orchestration.settings import duckdb_config
 
 BUILDING_SUFFIX = ".building.duckdb"
@@ -169,16 +170,10 @@ def has_incremental_models(path: Path) -> bool:
     """True when the DuckDB file at `path` holds a model dbt refreshes incrementally (a table
     with the `_refreshed_at` stamp, macros/refresh_scope.sql); False for a missing file or one
     with raw tables only, where the next build builds every model in full."""
-    if not path.exists():
-        return False
-    con = duckdb.connect(str(path), read_only=True, config=duckdb_config())
-    try:
-        found = con.execute(
-            "select count(*) from information_schema.columns where column_name = '_refreshed_at'"
-        ).fetchone()
-    finally:
-        con.close()
-    return bool(found and found[0])
+    rows = query_file(
+        path, "select count(*) from information_schema.columns where column_name = '_refreshed_at'"
+    )
+    return bool(rows and rows[0][0])
 
 
 def build_in_progress(warehouse: Path) -> bool:

@@ -119,22 +119,21 @@ def reuse_parse_state(state_dir: Path, target_path: Path) -> bool:
     `dbt parse`, whose profile points at the warehouse itself, while the nightly build points at
     the working copy. Copying the nightly run's own state in first lets dbt parse only what
     changed since. True when a state was copied."""
-    saved = state_dir / PARSE_STATE_FILE
-    if not saved.exists():
-        return False
-    target_path.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(saved, target_path / PARSE_STATE_FILE)
-    return True
+    return _copy_parse_state(state_dir, target_path)
 
 
 def keep_parse_state(target_path: Path, state_dir: Path) -> bool:
     """Keep the parse state a dbt run wrote in `target_path` for the next run (see
     reuse_parse_state). True when there was one."""
-    written = target_path / PARSE_STATE_FILE
-    if not written.exists():
+    return _copy_parse_state(target_path, state_dir)
+
+
+def _copy_parse_state(source_dir: Path, target_dir: Path) -> bool:
+    source = source_dir / PARSE_STATE_FILE
+    if not source.exists():
         return False
-    state_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(written, state_dir / PARSE_STATE_FILE)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target_dir / PARSE_STATE_FILE)
     return True
 
 

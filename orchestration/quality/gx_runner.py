@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from orchestration.duckdb_files import query_file
 from orchestration.quality.suites import (
     SAMPLE_SIZE,
     ExpectationOutcome,
@@ -51,16 +52,10 @@ def _patch_gx_for_duckdb() -> None:
 
 def existing_relations(warehouse_path: Path) -> set[str]:
     """`schema.table` of every table and view in the warehouse (read-only)."""
-    if not warehouse_path.exists():
-        return set()
-    con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
-    try:
-        rows = con.execute(
-            "select table_schema || '.' || table_name from information_schema.tables"
-        ).fetchall()
-    finally:
-        con.close()
-    return {str(r[0]) for r in rows}
+    rows = query_file(
+        warehouse_path, "select table_schema || '.' || table_name from information_schema.tables"
+    )
+    return {str(r[0]) for r in rows or []}
 
 
 def _suite_object(gx: Any, name: str, indexed: list[tuple[int, dict[str, Any]]]) -> Any:
