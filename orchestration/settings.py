@@ -69,9 +69,11 @@ def full_build_threads(environ: Mapping[str, str] = os.environ) -> int:
     once share one DuckDB `memory_limit` and ran out of it at 5M tickets (3GB). Nightly
     incremental runs keep `DBT_THREADS` (their nodes are small)."""
     value = (environ.get("DBT_FULL_BUILD_THREADS") or "").strip() or "1"
-    threads = int(value)
+    threads = int(value) if value.isdigit() else 0
     if threads < 1:
-        raise ValueError(f"DBT_FULL_BUILD_THREADS must be at least 1, not {value}")
+        raise ValueError(
+            f"DBT_FULL_BUILD_THREADS must be a whole number of at least 1, not {value!r}"
+        )
     return threads
 
 

@@ -34,5 +34,9 @@ def test_a_connection_opened_with_duckdb_config_is_limited() -> None:
 def test_full_build_threads_default_to_one_and_read_the_environment() -> None:
     assert full_build_threads({}) == 1
     assert full_build_threads({"DBT_FULL_BUILD_THREADS": " 2 "}) == 2
-    with pytest.raises(ValueError, match="at least 1"):
-        full_build_threads({"DBT_FULL_BUILD_THREADS": "0"})
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5"])
+def test_full_build_threads_name_the_variable_for_a_bad_value(value: str) -> None:
+    with pytest.raises(ValueError, match=f"DBT_FULL_BUILD_THREADS .*at least 1, not '{value}'"):
+        full_build_threads({"DBT_FULL_BUILD_THREADS": value})
