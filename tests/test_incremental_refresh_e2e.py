@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -84,8 +86,8 @@ def warehouses(
     deliveries: dict[str, Path],
     tmp_path_factory: pytest.TempPathFactory,
     dbt_manifest: Path,
-) -> Iterator[dict[str, Path]]:
-    built: dict[str, Path] = {}
+) -> Iterator[dict[str, Any]]:
+    built: dict[str, Any] = {}
     for name in ("incremental", "full"):
         root = tmp_path_factory.mktemp(name)
         landing = root / "landing"
@@ -105,12 +107,15 @@ def warehouses(
                 # The night before: open tickets' clocks stop when the history ends.
                 run_job(as_of=f"{DAY} 00:00:00")
                 shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
-                run_job()
+                night = run_job()
                 built["compiled"] = compiled_base_model(root / "warehouse.duckdb")
+                (published,) = night.asset_materializations_for_node("publish_serving")
+                built["publish_actions"] = published.metadata["table_actions"].value
             else:
                 shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
                 run_job(as_of=AS_OF, full_refresh=True)
         built[name] = root / "warehouse.duckdb"
+        built[f"{name}_serving"] = root / "analytics.duckdb"
     yield built
 
 
@@ -178,12 +183,12 @@ def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]
     assert moved_segment > 0
 
 
-def test_the_second_run_read_only_new_files(warehouses: dict[str, Path]) -> None:
+def test_the_second_run_read_only_new_files(warehouses: dict[str, Any]) -> None:
     sql = warehouses["compiled"].read_text()
     assert "where _file_id > (" in sql, sql
 
 
-def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Path]) -> None:
+def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Any]) -> None:
     incremental, full = warehouses["incremental"], warehouses["full"]
     tables = built_tables(full)
     assert built_tables(incremental) == tables
@@ -208,6 +213,37 @@ def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Path]) ->
             differences[table] = {"only incremental": only[0], "only full": only[1]}
         assert rows == query(incremental, f"select count(*) from {table}")[0][0], table
     assert not differences, differences
+
+
+def test_the_serving_file_updated_by_key_equals_the_full_refresh_one(
+    warehouses: dict[str, Any],
+) -> None:
+    actions = warehouses["publish_actions"]
+    facts = {t: a for t, a in actions.items() if t.startswith("marts.fct_")}
+    assert actions["marts.fct_tickets"].endswith("keys updated"), actions
+    # A fact keyed by customer (fct_contacts) may see most of its rows change in one day of a
+    # data set this small, and a few facts are rebuilt in full by dbt: those are rewritten, for
+    # those reasons and no other.
+    rewritten = r"rewritten \(([\d,]+ of [\d,]+ rows changed|rebuilt in full by dbt)\)"
+    assert all(a.endswith("keys updated") or re.fullmatch(rewritten, a) for a in facts.values()), (
+        facts
+    )
+    incremental, full = warehouses["incremental_serving"], warehouses["full_serving"]
+    tables = built_tables(full)
+    assert built_tables(incremental) == tables
+    assert len(tables) == len(actions)
+    for table, columns in tables.items():
+        compared = compared_columns(columns)
+        for a, b in ((incremental, full), (full, incremental)):
+            only = _query_script(
+                a,
+                f"attach '{b}' as other (read_only);"
+                f" select * from (select {compared} from {table}"
+                f" except all select {compared} from other.{table}) limit 3",
+            )
+            assert not only, (table, a.parent.name, only)
+        rows = query(full, f"select count(*) from {table}")[0][0]
+        assert rows == query(incremental, f"select count(*) from {table}")[0][0], table
 
 
 def _scalar(sql: str) -> int:

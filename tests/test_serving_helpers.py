@@ -93,6 +93,17 @@ def test_real_manifest_withholds_names_and_emails(dbt_manifest: Path) -> None:
     assert published_columns(tables["fct_tickets"], ["ticket_id", "subject"]) == ["ticket_id"]
 
 
+def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifest: Path) -> None:
+    import json
+
+    tables = served_tables(json.loads(dbt_manifest.read_text()))
+    keys = {t.name: t.refresh_key for t in tables if t.refresh_key}
+    assert keys["fct_tickets"] == "ticket_id"
+    assert keys["fct_contacts"] == "coalesce(customer_id, contact_id)"
+    assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
+    assert not any(name.startswith(("kpi_", "dim_")) for name in keys)  # rebuilt in full
+
+
 def test_pseudonyms_are_keyed_stable_and_null_safe() -> None:
     a = pseudonymize("c-1", b"secret")
     assert a == pseudonymize("c-1", b"secret")
@@ -127,7 +138,8 @@ def test_serving_file_names() -> None:
 def test_settings_from_env(tmp_path: Path) -> None:
     s = ServingSettings.from_env({})
     assert s.modes == ("duckdb",) and s.path.name == "analytics.duckdb"
-    assert s.pseudonymize_key is None and s.keep_versions == 3
+    assert s.pseudonymize_key is None and s.keep_versions == 3 and s.incremental
+    assert not ServingSettings.from_env({"SERVING_INCREMENTAL": "false"}).incremental
     s = ServingSettings.from_env(
         {
             "SERVING_MODE": "versioned, parquet",

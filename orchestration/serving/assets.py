@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.dbt.assets import MART_KEYS, PROMOTE_KEY
 from orchestration.dbt.project import dbt_project
 from orchestration.resources import WarehouseResource
-from orchestration.serving.publish import load_manifest, publish
+from orchestration.serving.publish import load_manifest, publish, summarize_actions
 from orchestration.serving.settings import ServingSettings
 
 __all__ = ["MART_KEYS", "publish_serving"]
@@ -30,10 +30,13 @@ def publish_serving(
     report = publish(warehouse.path, load_manifest(dbt_project.manifest_path), settings)
     for mode, target in report.targets.items():
         context.log.info(f"Published {len(report.tables)} tables ({mode}) to {target}")
+    if report.actions:
+        context.log.info(f"Serving file: {summarize_actions(report.actions)}")
     return dg.MaterializeResult(
         metadata={
             "targets": dg.MetadataValue.json(report.targets),
             "tables": dg.MetadataValue.json(report.tables),
+            "table_actions": dg.MetadataValue.json(report.actions),
             "pseudonymized_customers": settings.pseudonymize_key is not None,
             "seconds": round(report.seconds, 2),
         }

@@ -51,6 +51,9 @@ class ServedTable:
     schema: str
     name: str
     column_meta: Mapping[str, Mapping[str, Any]]
+    refresh_key: str | None = None
+    """The key of a model refreshed by scope (`refresh_scope.key`, macros/refresh_scope.sql): a
+    nightly run replaced every row of some keys and stamped them `_refreshed_at`."""
 
 
 def _column_meta(column: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,7 +78,16 @@ def served_tables(
             for name, column in (node.get("columns") or {}).items()
         }
         name = str(node.get("alias") or node["name"])
-        tables.append(ServedTable(schema=str(node["schema"]), name=name, column_meta=meta))
+        scope = (node.get("config") or {}).get("refresh_scope") or {}
+        key = scope.get("key") if isinstance(scope, Mapping) else None
+        tables.append(
+            ServedTable(
+                schema=str(node["schema"]),
+                name=name,
+                column_meta=meta,
+                refresh_key=str(key) if key else None,
+            )
+        )
     return sorted(tables, key=lambda t: (t.schema, t.name))
 
 

@@ -24,7 +24,24 @@ class PublishReport:
     tables: dict[str, int] = field(default_factory=dict)
     columns: dict[str, list[str]] = field(default_factory=dict)
     targets: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    """How the DuckDB serving file got each table: written, rewritten, or `N keys updated`."""
     seconds: float = 0.0
+
+
+def summarize_actions(actions: Mapping[str, str]) -> str:
+    """One line for the run log: how many tables were updated by key, rewritten or written."""
+    updated = [t for t, a in actions.items() if a.endswith("keys updated")]
+    rewritten = [t for t, a in actions.items() if a.startswith("rewritten")]
+    written = len(actions) - len(updated) - len(rewritten)
+    parts = []
+    if updated:
+        parts.append(f"{len(updated)} updated by key ({', '.join(sorted(updated))})")
+    if rewritten:
+        parts.append(f"{len(rewritten)} rewritten")
+    if written:
+        parts.append(f"{written} written from scratch")
+    return "; ".join(parts) or "no tables"
 
 
 def load_manifest(path: Path) -> dict[str, Any]:
@@ -40,9 +57,12 @@ def publish(
     """Copy the marts of `warehouse` (read-only) to each target of `settings.modes`.
 
     Every target is written completely aside and swapped in atomically; an error before the swap
-    leaves the previous serving copy untouched.
+    leaves the previous serving copy untouched. The DuckDB file is updated from a copy of the
+    current one when `settings.incremental` is on and customer ids are not pseudonymised (a new
+    key would leave the unchanged rows with the old pseudonyms).
     """
     started = time.perf_counter()
+    incremental = settings.incremental and settings.pseudonymize_key is None
     report = PublishReport()
     tables = served_tables(manifest)
     with open_source(warehouse, tables, settings.pseudonymize_key) as (con, relations):
@@ -54,10 +74,11 @@ def publish(
             report.columns[key] = [c for c, _ in r.columns]
         for mode in settings.modes:
             if mode == "duckdb":
-                report.targets[mode] = str(publish_file(con, relations, settings.path))
+                report.actions = publish_file(con, relations, settings.path, incremental)
+                report.targets[mode] = str(settings.path)
             elif mode == "versioned":
-                written = publish_versioned(
-                    con, relations, settings.path, settings.keep_versions, stamp
+                written, report.actions = publish_versioned(
+                    con, relations, settings.path, settings.keep_versions, stamp, incremental
                 )
                 report.targets[mode] = str(written)
             elif mode == "parquet":

@@ -29,6 +29,8 @@ class ServingSettings:
     SERVING_POSTGRES_READERS  comma list of roles granted read access to the new schema
     SERVING_PSEUDONYMIZE_CUSTOMERS  true: customer ids become keyed pseudonyms
     SERVING_PSEUDONYMIZE_KEY        the secret key of those pseudonyms (required then)
+    SERVING_INCREMENTAL  true (default): the DuckDB file starts from a copy of the current one and
+                        gets only the keys the warehouse rewrote; false: written from scratch
     """
 
     modes: tuple[str, ...]
@@ -38,6 +40,7 @@ class ServingSettings:
     postgres_dsn: str | None
     postgres_readers: tuple[str, ...]
     pseudonymize_key: bytes | None
+    incremental: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> ServingSettings:
@@ -74,4 +77,5 @@ class ServingSettings:
                 if r.strip()
             ),
             pseudonymize_key=key,
+            incremental=_flag(environ.get("SERVING_INCREMENTAL") or "true"),
         )
