@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -45,6 +47,24 @@ def _remove(path: Path) -> None:
             candidate.unlink()
 
 
+class _NotReusable(Exception):
+    """The copy of the live file cannot be updated; write the serving file from scratch."""
+
+
+@contextmanager
+def _kept_or_removed(con: duckdb.DuckDBPyConnection, target: Path) -> Iterator[None]:
+    """Around work on the attached `serving_next` (file `target`): checkpoint and detach it after
+    the block; on any error detach it and remove the file."""
+    try:
+        yield
+        con.execute("checkpoint serving_next")
+    except BaseException:
+        con.execute("detach serving_next")
+        _remove(target)
+        raise
+    con.execute("detach serving_next")
+
+
 def write_serving_file(
     con: duckdb.DuckDBPyConnection, relations: list[SourceRelation], target: Path
 ) -> None:
@@ -53,19 +73,13 @@ def write_serving_file(
     con.execute(
         f"attach {sql_string(str(target))} as serving_next (storage_version '{STORAGE_VERSION}')"
     )
-    try:
+    with _kept_or_removed(con, target):
         for schema in sorted({r.table.schema for r in relations}):
             con.execute(f"create schema serving_next.{quote(schema)}")
         for r in relations:
             name = f"serving_next.{quote(r.table.schema)}.{quote(r.table.name)}"
             con.execute(f"create table {name} as select * from {quote(r.view)}")
             _check_count(con, r, name)
-        con.execute("checkpoint serving_next")
-    except BaseException:
-        con.execute("detach serving_next")
-        _remove(target)
-        raise
-    con.execute("detach serving_next")
 
 
 def _check_count(con: duckdb.DuckDBPyConnection, r: SourceRelation, name: str) -> None:
@@ -82,7 +96,7 @@ def _rewrite_table(con: duckdb.DuckDBPyConnection, r: SourceRelation, name: str)
 
 
 def _update_by_key(
-    con: duckdb.DuckDBPyConnection, r: SourceRelation, name: str, catalog: str
+    con: duckdb.DuckDBPyConnection, r: SourceRelation, name: str
 ) -> tuple[bool, str]:
     """Replace the rows of the keys the warehouse rewrote since `name` was written.
 
@@ -92,9 +106,9 @@ def _update_by_key(
         return False, "rebuilt in full by dbt"
     columns = con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? "
+        "where table_catalog = 'serving_next' and table_schema = ? and table_name = ? "
         "order by ordinal_position",
-        [catalog, r.table.schema, r.table.name],
+        [r.table.schema, r.table.name],
     ).fetchall()
     if [tuple(c) for c in columns] != list(r.columns):
         return False, "new or other columns"
@@ -160,37 +174,31 @@ def update_serving_file(
         _remove(target)
         return None
     try:
-        if not _reusable(con):
-            con.execute("detach serving_next")
-            _remove(target)
-            return None
-        for schema in sorted({r.table.schema for r in relations}):
-            con.execute(f"create schema if not exists serving_next.{quote(schema)}")
-        served = {(r.table.schema, r.table.name) for r in relations}
-        present = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_catalog = 'serving_next'"
-        ).fetchall()
-        for schema, table in present:
-            if (schema, table) not in served:
-                con.execute(f"drop table serving_next.{quote(schema)}.{quote(table)}")
-        for r in relations:
-            name = f"serving_next.{quote(r.table.schema)}.{quote(r.table.name)}"
-            key = f"{r.table.schema}.{r.table.name}"
-            try:
-                updated, action = _update_by_key(con, r, name, "serving_next")
-            except duckdb.Error as error:  # e.g. a key column the serving copy withholds
-                updated, action = False, str(error).splitlines()[0]
-            if not updated:
-                _rewrite_table(con, r, name)
-                action = f"rewritten ({action})"
-            actions[key] = action
-        con.execute("checkpoint serving_next")
-    except BaseException:
-        con.execute("detach serving_next")
-        _remove(target)
-        raise
-    con.execute("detach serving_next")
+        with _kept_or_removed(con, target):
+            if not _reusable(con):
+                raise _NotReusable
+            for schema in sorted({r.table.schema for r in relations}):
+                con.execute(f"create schema if not exists serving_next.{quote(schema)}")
+            served = {(r.table.schema, r.table.name) for r in relations}
+            present = con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_catalog = 'serving_next'"
+            ).fetchall()
+            for schema, table in present:
+                if (schema, table) not in served:
+                    con.execute(f"drop table serving_next.{quote(schema)}.{quote(table)}")
+            for r in relations:
+                name = f"serving_next.{quote(r.table.schema)}.{quote(r.table.name)}"
+                try:
+                    updated, action = _update_by_key(con, r, name)
+                except duckdb.Error as error:  # e.g. a key column the serving copy withholds
+                    updated, action = False, str(error).splitlines()[0]
+                if not updated:
+                    _rewrite_table(con, r, name)
+                    action = f"rewritten ({action})"
+                actions[f"{r.table.schema}.{r.table.name}"] = action
+    except _NotReusable:
+        return None
     return actions
 
 
