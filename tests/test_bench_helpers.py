@@ -74,11 +74,12 @@ def test_measure_gives_the_peak_of_subprocesses_alone_on_request() -> None:
     result = measure(
         "child",
         lambda: subprocess.run([sys.executable, "-c", script], check=True) and "ran",
-        subprocess_memory=True,
+        subprocess_name="the child",
     )
     child_mb = float(result.note.rsplit("alone ", 1)[1].removesuffix(" MB").replace(",", ""))
     assert 300 <= child_mb < result.peak_mb
-    assert result.note.startswith("ran; peak of the dbt process alone")
+    assert result.note.startswith("ran; peak of the child alone")
+    assert "alone" not in measure("no child", lambda: "ran").note
 
 
 def test_machine_speed_reports_both_figures_and_cleans_up(tmp_path: Path) -> None:
