@@ -54,28 +54,48 @@ sequenced as (
     from conversation
 ),
 
-turns as (
-    select
-        ticket_id,
-        event_id as turn_event_id,
-        created_at as turn_started_at,
-        agent_comments_so_far as agent_comments_before,
-        row_number() over (
-            partition by ticket_id order by created_at, event_id
-        ) as turn_number
-    from sequenced
-    where is_customer and not coalesce(previous_is_customer, false)
-),
-
-agent_comments as (
+reply_keyed as (
+    -- A turn and the agent comment that answers it share a key: the turn's count of agent
+    -- comments before it, plus one, is the number of its reply. Between two agent comments the
+    -- customer's comments are consecutive, so each key holds at most one turn and one reply, and
+    -- an aggregation pairs them: no self-join, and `sequenced` is read once (read twice, DuckDB
+    -- keeps it whole in memory; at 5M tickets the model then ran out of a 2.5GB memory_limit).
     select
         ticket_id,
         event_id,
         actor_id,
         created_at,
-        agent_comments_so_far as agent_comment_number
+        is_agent,
+        is_customer and not coalesce(previous_is_customer, false) as is_turn_start,
+        case
+            when is_agent then agent_comments_so_far
+            else agent_comments_so_far + 1
+        end as reply_number
     from sequenced
-    where is_agent
+    where is_agent or (is_customer and not coalesce(previous_is_customer, false))
+),
+
+turns_with_replies as (
+    select
+        ticket_id,
+        reply_number,
+        max(case when is_turn_start then event_id end) as turn_event_id,
+        max(case when is_turn_start then created_at end) as turn_started_at,
+        max(case when is_agent then event_id end) as reply_event_id,
+        max(case when is_agent then actor_id end) as agent_id,
+        max(case when is_agent then created_at end) as replied_at
+    from reply_keyed
+    group by 1, 2
+),
+
+turns as (
+    select
+        *,
+        row_number() over (
+            partition by ticket_id order by reply_number
+        ) as turn_number
+    from turns_with_replies
+    where turn_event_id is not null
 ),
 
 paired as (
@@ -83,20 +103,16 @@ paired as (
         turns.ticket_id,
         turns.turn_number,
         turns.turn_event_id,
-        agent_comments.event_id as reply_event_id,
-        agent_comments.actor_id as agent_id,
+        turns.reply_event_id,
+        turns.agent_id,
         tickets.schedule_id,
         tickets.is_solved,
         turns.turn_started_at,
-        agent_comments.created_at as replied_at,
-        agent_comments.event_id is not null as is_answered
+        turns.replied_at,
+        turns.reply_event_id is not null as is_answered
     from turns
     inner join tickets
         on turns.ticket_id = tickets.ticket_id
-    left join agent_comments
-        on
-            turns.ticket_id = agent_comments.ticket_id
-            and agent_comments.agent_comment_number = turns.agent_comments_before + 1
 ),
 
 turn_clock as (
