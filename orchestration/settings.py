@@ -59,14 +59,14 @@ class Settings:
         )
 
 
-DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "3GB", "DUCKDB_THREADS": "2"}
+DUCKDB_DEFAULTS: dict[str, str] = {"DUCKDB_MEMORY_LIMIT": "2.5GB", "DUCKDB_THREADS": "2"}
 
 
 def full_build_threads(environ: Mapping[str, str] = os.environ) -> int:
     """Nodes dbt runs at once in a full build (`DBT_FULL_BUILD_THREADS`, default 1).
 
     In a full build every ticket model reads every event with window functions; two of them at
-    once share one DuckDB `memory_limit` and ran out of it at 5M tickets (3GB). Nightly
+    once share one DuckDB `memory_limit` and ran out of it at 5M tickets (3GB, 2026-12-03). Nightly
     incremental runs keep `DBT_THREADS` (their nodes are small)."""
     value = (environ.get("DBT_FULL_BUILD_THREADS") or "").strip() or "1"
     threads = int(value) if value.isdigit() else 0

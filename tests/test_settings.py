@@ -7,14 +7,14 @@ from orchestration.settings import REPO_ROOT, duckdb_config, full_build_threads
 
 
 def test_duckdb_config_has_the_dbt_profile_defaults_and_reads_the_environment() -> None:
-    assert duckdb_config({}) == {"memory_limit": "3GB", "threads": "2"}
+    assert duckdb_config({}) == {"memory_limit": "2.5GB", "threads": "2"}
     assert duckdb_config({"DUCKDB_MEMORY_LIMIT": " 1500MB ", "DUCKDB_THREADS": "1"}) == {
         "memory_limit": "1500MB",
         "threads": "1",
     }
     # dbt's connection and the job's other connections default to the same limits.
     profile = (REPO_ROOT / "profiles.yml").read_text()
-    assert "env_var('DUCKDB_MEMORY_LIMIT', '3GB')" in profile
+    assert "env_var('DUCKDB_MEMORY_LIMIT', '2.5GB')" in profile
     assert "env_var('DUCKDB_THREADS', '2')" in profile
 
 
