@@ -50,49 +50,62 @@ sequenced as (
     from conversation
 ),
 
-turns as (
-    select
-        conversation_id,
-        message_id as turn_message_id,
-        sent_at as turn_started_at,
-        agent_messages_so_far as agent_messages_before,
-        row_number() over (
-            partition by conversation_id order by sent_at, message_id
-        ) as turn_number
-    from sequenced
-    where is_customer and not coalesce(previous_is_customer, false)
-),
-
-agent_messages as (
+reply_keyed as (
+    -- A turn and the agent message that answers it share a key: the turn's count of agent
+    -- messages before it, plus one, is the number of its reply. Each key holds at most one turn
+    -- and one reply, so an aggregation pairs them and `sequenced` is read once (the same pairing
+    -- as int_ticket_reply_turns_paired, where a self-join ran out of memory at 5M tickets).
     select
         conversation_id,
         message_id,
         author_id,
         sent_at,
-        agent_messages_so_far as agent_message_number
+        is_agent,
+        is_customer and not coalesce(previous_is_customer, false) as is_turn_start,
+        case
+            when is_agent then agent_messages_so_far
+            else agent_messages_so_far + 1
+        end as reply_number
     from sequenced
-    where is_agent
+    where is_agent or (is_customer and not coalesce(previous_is_customer, false))
+),
+
+turns_with_replies as (
+    select
+        conversation_id,
+        reply_number,
+        max(case when is_turn_start then message_id end) as turn_message_id,
+        max(case when is_turn_start then sent_at end) as turn_started_at,
+        max(case when is_agent then message_id end) as reply_message_id,
+        max(case when is_agent then author_id end) as agent_id,
+        max(case when is_agent then sent_at end) as replied_at
+    from reply_keyed
+    group by 1, 2
+),
+
+turns as (
+    select
+        *,
+        row_number() over (
+            partition by conversation_id order by reply_number
+        ) as turn_number
+    from turns_with_replies
+    where turn_message_id is not null
 ),
 
 paired as (
     select
-        turns.conversation_id,
-        turns.turn_number,
-        turns.turn_message_id,
-        agent_messages.message_id as reply_message_id,
-        agent_messages.author_id as agent_id,
-        turns.turn_started_at,
-        agent_messages.sent_at as replied_at,
-        agent_messages.message_id is not null as is_answered,
-        {{ seconds_between('turns.turn_started_at', 'agent_messages.sent_at') }}
-            as reply_seconds,
+        conversation_id,
+        turn_number,
+        turn_message_id,
+        reply_message_id,
+        agent_id,
+        turn_started_at,
+        replied_at,
+        reply_message_id is not null as is_answered,
+        {{ seconds_between('turn_started_at', 'replied_at') }} as reply_seconds,
         {{ refreshed_at() }} as _refreshed_at
     from turns
-    left join agent_messages
-        on
-            turns.conversation_id = agent_messages.conversation_id
-            and agent_messages.agent_message_number
-            = turns.agent_messages_before + 1
 )
 
 select * from paired
