@@ -1,27 +1,29 @@
 {#- Incremental refresh of the derived models (intermediate tables and marts keyed by ticket,
     conversation, contact, ...). A nightly run recomputes only the keys in scope and replaces
-    every row of those keys (strategy `replace_scope` below); a full refresh (`dbt build
-    --full-refresh`, Dagster run config `full_refresh: true`) rebuilds everything.
+    every row of those of them whose rows came out different (strategy `replace_scope` below); a
+    full refresh (`dbt build --full-refresh`, Dagster run config `full_refresh: true`) rebuilds
+    everything.
 
     Every row of these models, and of the landing staging models, carries `_refreshed_at`: when
     the dbt invocation that wrote it started (`refreshed_at()`). A model's watermark is the newest
-    `_refreshed_at` it holds: every upstream row written after it is news to the model. So a
-    key is in scope when
+    `_refreshed_at` it holds: every upstream row written after it is news to the model (a run
+    that wrote no row of a model leaves its watermark where it was, so the next run looks further
+    back: more work, never less). So a key is in scope when
     - a row of an upstream model (`upstream`: [model name, key expression in that model]) was
       written since this model's watermark: new or re-delivered records, late events, and rows
       an upstream model recomputed for any reason of its own. Changes travel down the DAG this
       way, however many models lie between the landing files and a mart. A model that failed or
       was skipped keeps its older watermark and catches up on the next run. With a third element,
       a column of both models, the keys this model's stored rows have for the written upstream
-      rows are in scope too: a contact that moved to another customer leaves the old customer's
-      group;
+      rows are in scope too: a knowledge-base view that moved to another customer leaves the old
+      customer's views;
     - (`running_clock`) a condition on this model's own rows says that a value runs on with the
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
       not closed): such keys are recomputed every run until the clock stops;
     - (`changed`) a named check (`changed_keys` below) finds keys whose inputs changed in a way
       the key mapping above cannot express: a ticket's team now follows another business-hours
       schedule, a customer, agent or team attribute copied into the rows changed, a survey
-      response names a contact that was written since.
+      response names a contact that was written since, a contact's next contact changed.
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
     'running_clock': <condition>, 'changed': [...]}. A model passes the same dict to its config
@@ -130,12 +132,36 @@
                 where _refreshed_at > {{ last_refreshed_at() }}
             )
     {%- elif check == 'contact_surveys' -%}
-        {#- The contact groups (a customer's contacts) of contacts whose survey links were
-            written since. -#}
-        select coalesce(contacts.customer_id, contacts.contact_id) as refresh_key
-        from {{ ref('int_contacts_unioned') }} as contacts
-        where contacts.contact_id in (
-            select contact_id from {{ ref('int_survey_responses_linked_to_contacts') }}
+        {#- Contacts whose survey links were written since. -#}
+        select contact_id as refresh_key
+        from {{ ref('int_survey_responses_linked_to_contacts') }}
+        where _refreshed_at > {{ last_refreshed_at() }} and contact_id is not null
+    {%- elif check == 'preceding_contacts' -%}
+        {#- The contacts whose next contact (of the same customer) may have changed: the one a
+            written contact follows now, and the one it followed when this model last ran (its
+            stored next_contact_id names it; also when it moved to another customer or time). -#}
+        select ordered.contact_id as refresh_key
+        from (
+            select
+                contact_id,
+                lead(contact_id) over (
+                    partition by customer_id order by started_at, contact_id
+                ) as next_contact_id
+            from {{ ref('int_contacts_unioned') }}
+            where customer_id in (
+                select customer_id from {{ ref('int_contacts_unioned') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+        ) as ordered
+        where ordered.next_contact_id in (
+            select contact_id from {{ ref('int_contacts_unioned') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        )
+        union
+        select contact_id as refresh_key
+        from {{ this }}
+        where next_contact_id in (
+            select contact_id from {{ ref('int_contacts_unioned') }}
             where _refreshed_at > {{ last_refreshed_at() }}
         )
     {%- else -%}
@@ -170,20 +196,62 @@
     ) -}}
 {%- endmacro %}
 
-{#- Strategy `replace_scope`: delete every row of the keys in scope, then insert their recomputed
-    rows. Unlike delete+insert on a unique key, a key that now has fewer rows (or none: a
-    priority removed drops its SLA targets) loses the old ones. The scope is read before the
-    delete, from the same state the model's query saw. -#}
+{#- Strategy `replace_scope`: the keys in scope are recomputed; every row of a key whose rows
+    changed is deleted and its recomputed rows inserted. Unlike delete+insert on a unique key, a
+    key that now has fewer rows (or none: a priority removed drops its SLA targets) loses the old
+    ones. The scope is read once, before anything is written, from the same state the model's
+    query saw.
+
+    A key whose recomputed rows equal its stored ones (every column but `_refreshed_at`, compared
+    as multisets with EXCEPT ALL) is left as it is, stamp included: a scope is wide on purpose (a
+    customer's contacts, every open ticket's clock), but what changed in it is usually a small
+    part, and only that part is written, tested as the newest rows, passed on as news to the
+    models downstream and published. -#}
 {% macro get_incremental_replace_scope_sql(arg_dict) -%}
     {%- set scope = config.get('refresh_scope') -%}
+    {%- set key = scope['key'] -%}
     {%- set target = arg_dict['target_relation'] -%}
-    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ target }}
-    where {{ scope['key'] }} in (
+    {%- set recomputed = arg_dict['temp_relation'] -%}
+    {%- set names = arg_dict['dest_columns'] | map(attribute='name') | list -%}
+    {%- set columns = get_quoted_csv(names) -%}
+    {%- set compared = get_quoted_csv(names | reject('equalto', '_refreshed_at') | list) -%}
+    {%- set scope_keys = adapter.quote(target.identifier ~ '__scope_keys') -%}
+    {%- set changed_keys = adapter.quote(target.identifier ~ '__changed_keys') -%}
+    create temporary table {{ scope_keys }} as
+    select distinct refresh_key from (
         {{ refresh_scope_keys(scope) }}
-    );
+    ) as keys_in_scope;
+
+    create temporary table {{ changed_keys }} as
+    with
+
+    stored as (
+        select {{ compared }}
+        from {{ target }}
+        where {{ key }} in (select refresh_key from {{ scope_keys }})
+    ),
+
+    fresh as (
+        select {{ compared }}
+        from {{ recomputed }}
+    ),
+
+    differing as (
+        select * from (select * from fresh except all select * from stored) as added
+        union all
+        select * from (select * from stored except all select * from fresh) as removed
+    )
+
+    select distinct {{ key }} as refresh_key from differing;
+
+    delete from {{ target }}
+    where {{ key }} in (select refresh_key from {{ changed_keys }});
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
-    from {{ arg_dict['temp_relation'] }}
+    from {{ recomputed }}
+    where {{ key }} in (select refresh_key from {{ changed_keys }});
+
+    drop table {{ scope_keys }};
+    drop table {{ changed_keys }}
 {%- endmacro %}

@@ -1,15 +1,14 @@
 {%- set window_seconds = var('fcr_window_days') * 86400 %}
-{#- Incremental per contact group (macros/refresh_scope.sql): first-contact resolution looks at
-    the customer's next contact, so the unit of refresh is a customer's contacts (a contact with
-    no customer is a group of its own). A group is recomputed when one of its contacts was
-    written since this model's last build (also the group a contact moved away from), when a
-    survey response was linked to one of them, when the customer's segment changed, or while a
-    contact's first-contact window is still open. -#}
+{#- Incremental per contact (macros/refresh_scope.sql): a contact is recomputed when it was
+    written since this model's last build, when its next contact may have changed (it now
+    precedes a written contact, or it preceded one when this model last ran), when a survey
+    response was linked to it, when its customer's segment changed, or while its first-contact
+    window is still open. Its next contact is looked for among all of its customer's contacts. -#}
 {%- set refresh = {
-    'key': 'coalesce(customer_id, contact_id)',
-    'upstream': [['int_contacts_unioned', 'coalesce(customer_id, contact_id)', 'contact_id']],
+    'key': 'contact_id',
+    'upstream': [['int_contacts_unioned', 'contact_id']],
     'running_clock': 'customer_id is not null and is_first_contact_resolution is null',
-    'changed': ['contact_surveys', 'customer_dimensions'],
+    'changed': ['preceding_contacts', 'contact_surveys', 'customer_dimensions'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with
@@ -17,6 +16,16 @@ with
 contacts as {{ scoped_cte() }} (
     select * from {{ ref('int_contacts_unioned') }}
     where {{ in_refresh_scope(refresh) }}
+),
+
+customer_contacts as (
+    -- every contact of the customers in scope: the next contact may lie outside the scope
+    select
+        contact_id,
+        customer_id,
+        started_at
+    from {{ ref('int_contacts_unioned') }}
+    where customer_id in (select contacts.customer_id from contacts)
 ),
 
 survey_links as (
@@ -39,8 +48,7 @@ next_contacts as (
         lead(started_at) over (
             partition by customer_id order by started_at, contact_id
         ) as next_contact_started_at
-    from contacts
-    where customer_id is not null
+    from customer_contacts
 ),
 
 csat_ranked as (
