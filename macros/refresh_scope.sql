@@ -204,7 +204,7 @@
 
     A key whose recomputed rows equal its stored ones (every column but `_refreshed_at`, compared
     as multisets with EXCEPT ALL) is left as it is, stamp included: a scope is wide on purpose (a
-    customer's contacts, every open ticket's clock), but what changed in it is usually a small
+    customer's knowledge-base views, every open ticket's clock), but what changed in it is a small
     part, and only that part is written, tested as the newest rows, passed on as news to the
     models downstream and published. -#}
 {% macro get_incremental_replace_scope_sql(arg_dict) -%}

@@ -216,9 +216,10 @@ def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Any]) -> 
 
 
 def test_a_night_rewrites_only_the_keys_whose_rows_changed(warehouses: dict[str, Any]) -> None:
-    """replace_scope recomputes every key in scope but writes only those whose rows came out
-    different: contacts of a customer the night touched that did not change keep the stamp of
-    the run before (macros/refresh_scope.sql)."""
+    """Only what changed is rewritten (macros/refresh_scope.sql). fct_contacts is refreshed per
+    contact: the other contacts of a customer the night touched keep the stamp of the run before.
+    fct_kb_article_views recomputes every key in scope (a customer's views) but writes only the
+    keys whose rows came out different (strategy replace_scope)."""
     ((night_contacts, kept_contacts, customers),) = query(
         warehouses["incremental"],
         """
