@@ -28,6 +28,25 @@ def resolve_path(value: str | os.PathLike[str], root: Path = REPO_ROOT) -> Path:
     return path if path.is_absolute() else root / path
 
 
+WAREHOUSE_SCHEMAS = ("raw", "staging", "quarantine", "intermediate", "marts", "reference")
+"""The schemas the ingest and dbt create (dbt_project.yml, macros/generate_schema_name.sql)."""
+
+
+def check_duckdb_file_name(variable: str, path: Path) -> Path:
+    """`path`, unless its name would clash with a schema of the warehouse: DuckDB names an opened
+    file's database after the file, so in `raw.duckdb` the name `raw.tickets` is ambiguous
+    (database raw or schema raw) and every query of it fails with a binder error."""
+    if path.stem.lower() in WAREHOUSE_SCHEMAS:
+        refused = ", ".join(WAREHOUSE_SCHEMAS)
+        raise ValueError(
+            f"{variable}={path}: a DuckDB file named {path.name!r} clashes with the warehouse's "
+            f"schema {path.stem.lower()!r} (DuckDB names the database after the file, so "
+            f"'{path.stem.lower()}.<table>' becomes ambiguous). Pick another file name, e.g. "
+            f"{path.with_name('warehouse.duckdb')}; names not allowed: {refused}"
+        )
+    return path
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the landing files and the warehouse live, and which time zones apply."""
@@ -42,7 +61,8 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         """Build settings from environment variables, with the documented defaults.
 
-        Empty values count as unset. `DAGSTER_HOME` is optional (None when unset).
+        Empty values count as unset. `DAGSTER_HOME` is optional (None when unset). A warehouse
+        file named after one of its schemas is refused (`check_duckdb_file_name`).
         """
 
         def get(name: str) -> str:
@@ -52,7 +72,9 @@ class Settings:
         dagster_home = (environ.get("DAGSTER_HOME") or "").strip()
         return cls(
             landing_dir=resolve_path(get("LANDING_DIR")),
-            warehouse_path=resolve_path(get("WAREHOUSE_PATH")),
+            warehouse_path=check_duckdb_file_name(
+                "WAREHOUSE_PATH", resolve_path(get("WAREHOUSE_PATH"))
+            ),
             reporting_timezone=get("REPORTING_TIMEZONE"),
             landing_default_timezone=get("LANDING_DEFAULT_TIMEZONE"),
             dagster_home=resolve_path(dagster_home) if dagster_home else None,

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
-from orchestration.settings import REPO_ROOT, duckdb_config, full_build_threads
+from orchestration.serving.settings import ServingSettings
+from orchestration.settings import REPO_ROOT, Settings, duckdb_config, full_build_threads
 
 
 def test_duckdb_config_has_the_dbt_profile_defaults_and_reads_the_environment() -> None:
@@ -40,3 +43,27 @@ def test_full_build_threads_default_to_one_and_read_the_environment() -> None:
 def test_full_build_threads_name_the_variable_for_a_bad_value(value: str) -> None:
     with pytest.raises(ValueError, match=f"DBT_FULL_BUILD_THREADS .*at least 1, not '{value}'"):
         full_build_threads({"DBT_FULL_BUILD_THREADS": value})
+
+
+@pytest.mark.parametrize("name", ["raw", "marts", "Staging"])
+def test_a_warehouse_or_serving_file_named_after_a_schema_is_refused(
+    name: str, tmp_path: Path
+) -> None:
+    path = tmp_path / f"{name}.duckdb"
+    with pytest.raises(ValueError, match=r"WAREHOUSE_PATH=.*clashes with the warehouse's schema"):
+        Settings.from_env({"WAREHOUSE_PATH": str(path)})
+    with pytest.raises(ValueError, match=r"SERVING_PATH=.*e\.g\. .*warehouse\.duckdb"):
+        ServingSettings.from_env({"SERVING_PATH": str(path)})
+
+
+def test_the_clash_is_real_and_other_names_pass(tmp_path: Path) -> None:
+    """What the check prevents: DuckDB cannot resolve `raw.<table>` in a file called raw.duckdb."""
+    con = duckdb.connect(str(tmp_path / "raw.duckdb"))
+    try:
+        con.execute("create schema raw")
+        with pytest.raises(duckdb.BinderException, match="Ambiguous reference"):
+            con.execute("create table raw.tickets (ticket_id varchar)")
+    finally:
+        con.close()
+    settings = Settings.from_env({"WAREHOUSE_PATH": str(tmp_path / "raw_2026.duckdb")})
+    assert settings.warehouse_path.name == "raw_2026.duckdb"

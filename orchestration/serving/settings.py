@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.settings import resolve_path
+from orchestration.settings import check_duckdb_file_name, resolve_path
 
 MODES = ("duckdb", "versioned", "parquet", "postgres")
 
@@ -67,7 +67,9 @@ class ServingSettings:
             raise ValueError("SERVING_MODE postgres needs SERVING_POSTGRES_DSN")
         return cls(
             modes=modes or ("duckdb",),
-            path=resolve_path(environ.get("SERVING_PATH") or "data/analytics.duckdb"),
+            path=check_duckdb_file_name(
+                "SERVING_PATH", resolve_path(environ.get("SERVING_PATH") or "data/analytics.duckdb")
+            ),
             keep_versions=max(1, int(environ.get("SERVING_KEEP_VERSIONS") or "3")),
             parquet_dir=resolve_path(environ.get("SERVING_PARQUET_DIR") or "data/serving_parquet"),
             postgres_dsn=dsn,
