@@ -1,8 +1,9 @@
-"""Helpers shared by the end-to-end tests: run the nightly job with a pinned as-of instant, and
-query a warehouse read-only."""
+"""Helpers shared by the end-to-end tests: run the nightly job with a pinned as-of instant,
+query a warehouse read-only, and generate a history plus one day's delivery."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import dagster as dg
@@ -30,3 +31,26 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def history_and_day(
+    root: Path, tickets: int, seed: int, day: dt.date, days: int
+) -> dict[str, Path]:
+    """Demo data (CSV, one file per entity) ending on `day`, split into `root/history` and the
+    day's delivery `root/day` (new records, changed and identical re-deliveries, late events for
+    2 % of older tickets)."""
+    from orchestration.demo import generate
+    from orchestration.demo.deliveries import split_landing
+
+    generate(
+        out_dir=root / "generated",
+        tickets=tickets,
+        seed=seed,
+        fmt="csv",
+        end_date=day,
+        days=days,
+        files_per_entity=1,
+        progress=False,
+    )
+    split_landing(root / "generated", root / "history", root / "day", day, 0.02, progress=False)
+    return {"history": root / "history", "day": root / "day"}

@@ -22,10 +22,7 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from pipeline_helpers import AS_OF, query
-
-from orchestration.demo import generate
-from orchestration.demo.deliveries import split_landing
+from pipeline_helpers import AS_OF, history_and_day, query
 
 pytestmark = pytest.mark.slow
 
@@ -66,19 +63,7 @@ def run_job(as_of: str = AS_OF, full_refresh: bool = False) -> dg.ExecuteInProce
 
 @pytest.fixture(scope="module")
 def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("deliveries")
-    generate(
-        out_dir=root / "generated",
-        tickets=800,
-        seed=5,
-        fmt="csv",
-        end_date=DAY,
-        days=200,
-        files_per_entity=1,
-        progress=False,
-    )
-    split_landing(root / "generated", root / "history", root / "day", DAY, 0.02, progress=False)
-    return {"history": root / "history", "day": root / "day"}
+    return history_and_day(tmp_path_factory.mktemp("deliveries"), 800, 5, DAY, 200)
 
 
 @pytest.fixture(scope="module")

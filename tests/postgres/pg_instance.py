@@ -84,3 +84,10 @@ def running_postgres(database: str = "support", user: str = "dbt") -> Iterator[d
             cwd=folder,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def libpq_dsn(settings: dict[str, str]) -> str:
+    """The connection string (`host=... port=... user=... dbname=...`) of `running_postgres`'s
+    settings."""
+    names = [("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"), ("dbname", "PGDATABASE")]
+    return " ".join(f"{key}={settings[env]}" for key, env in names)

@@ -37,10 +37,9 @@ from engine_compare import (
     duckdb_tables,
     run_dbt,
 )
-from pg_instance import running_postgres
+from pg_instance import libpq_dsn, running_postgres
+from pipeline_helpers import history_and_day
 
-from orchestration.demo import generate
-from orchestration.demo.deliveries import split_landing
 from orchestration.ingest.loader import load_landing
 from orchestration.scale_out.raw_to_postgres import copy_raw_tables
 
@@ -76,31 +75,13 @@ def load(warehouse: Path, landing: Path) -> None:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     root = tmp_path_factory.mktemp("postgres-incremental")
-    generate(
-        out_dir=root / "generated",
-        tickets=TICKETS,
-        seed=11,
-        fmt="csv",
-        end_date=DAY,
-        days=120,
-        files_per_entity=1,
-        progress=False,
-    )
-    split_landing(root / "generated", root / "history", root / "day", DAY, 0.02, progress=False)
+    history_and_day(root, TICKETS, 11, DAY, 120)
     landing = root / "landing"
     shutil.copytree(root / "history", landing)
     raw = root / "loaded.duckdb"  # not raw.duckdb: its catalog would clash with schema raw
     env = base_env(root)
     with running_postgres() as pg:
-        dsn = " ".join(
-            f"{key}={pg[name]}"
-            for key, name in [
-                ("host", "PGHOST"),
-                ("port", "PGPORT"),
-                ("user", "PGUSER"),
-                ("dbname", "PGDATABASE"),
-            ]
-        )
+        dsn = libpq_dsn(pg)
         pg_env = env | pg | {"DBT_TARGET": "postgres"}
         target = root / "target-postgres"
         log = root / "dbt-postgres.log"

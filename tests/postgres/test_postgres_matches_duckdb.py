@@ -32,7 +32,7 @@ from engine_compare import (
     outcome_differences,
     run_dbt,
 )
-from pg_instance import running_postgres
+from pg_instance import libpq_dsn, running_postgres
 
 from orchestration.scale_out.raw_to_postgres import copy_raw_tables
 
@@ -55,15 +55,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     reference = build_duckdb_reference(root)
     duck_seconds = time.monotonic() - started
     with running_postgres() as pg:
-        dsn = " ".join(
-            f"{key}={pg[env]}"
-            for key, env in [
-                ("host", "PGHOST"),
-                ("port", "PGPORT"),
-                ("user", "PGUSER"),
-                ("dbname", "PGDATABASE"),
-            ]
-        )
+        dsn = libpq_dsn(pg)
         started = time.monotonic()
         copy_raw_tables(reference.warehouse, dsn)
         env = base_env(root) | pg | {"DBT_TARGET": "postgres"}
