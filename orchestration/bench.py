@@ -7,9 +7,10 @@ generator; split into the history and its last day (orchestration.demo.deliverie
 the history into a fresh warehouse; `dbt build` (models, seeds, every test); the copy of the
 built warehouse that build-then-swap makes every run; the ticket-metric models alone (dbt run
 --full-refresh); the whole nightly Dagster job on a fresh warehouse (a full build of the
-history); the incremental nightly job after the last day's files land; dashboard queries on the
-serving file. The nightly jobs run as production runs them: `dagster job execute`, in a process
-of their own.
+history); the incremental nightly job after the last day's files land; the nightly job once
+more with no new file (a night's cost that does not depend on new data: run creation, checks,
+dbt's nodes, running clocks, KPI rollups, publish); dashboard queries on the serving file. The
+nightly jobs run as production runs them: `dagster job execute`, in a process of their own.
 Peak memory is the highest resident set size of this process plus its children, sampled every
 50 ms; for the steps that run dbt or the Dagster job, the note also gives the peak of those
 processes alone, without what earlier steps left in this process (the generator's and the split's
@@ -218,7 +219,7 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
     root = keep or Path(tempfile.mkdtemp(prefix="bench-"))
     results: list[StepResult] = []
     with bench_env(root):
-        steps = tqdm(total=10, desc=f"benchmark {tickets:,} tickets", unit="step")
+        steps = tqdm(total=11, desc=f"benchmark {tickets:,} tickets", unit="step")
         results.append(measure("machine speed (for comparing runs)", lambda: machine_speed(root)))
         steps.update()
 
@@ -308,6 +309,14 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
 
         results.append(
             measure("incremental nightly job (one new day)", incremental_job, JOB_PROCESSES)
+        )
+        steps.update()
+
+        def quiet_night() -> str:
+            return nightly_job(root / "nightly-job-no-new-files.log")
+
+        results.append(
+            measure("nightly job with no new file (fixed cost)", quiet_night, JOB_PROCESSES)
         )
         steps.update()
 
@@ -410,8 +419,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m orchestration.bench",
         description="Benchmark the demo generator, ingest, dbt build, the ticket-metric models,"
-        " the whole nightly job (full build) and the incremental nightly job after one more day"
-        " of data, on generated data; prints wall time and peak memory per step.",
+        " the whole nightly job (full build), the incremental nightly job after one more day"
+        " of data and a nightly job with no new file, on generated data; prints wall time and"
+        " peak memory per step and writes them as Markdown to bench-results/.",
     )
     parser.add_argument("--tickets", type=int, default=100_000, help="tickets to generate")
     parser.add_argument("--seed", type=int, default=7, help="generator seed")
