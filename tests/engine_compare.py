@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -163,6 +163,15 @@ def run_dbt(args: list[str], env: dict[str, str], cwd: Path, target_path: Path, 
         pytest.fail(f"dbt {args[0]} failed ({result.returncode}); end of {log}:\n{tail}")
 
 
+def load_into(warehouse: Path, landing: Path) -> None:
+    """One load run of the landing folder's new files into `warehouse`, as the nightly ingest."""
+    con = duckdb.connect(str(warehouse))
+    try:
+        load_landing(con, landing)
+    finally:
+        con.close()
+
+
 @dataclass
 class Reference:
     """The demo built on DuckDB: the warehouse file and dbt's run results."""
@@ -180,11 +189,7 @@ def build_duckdb_reference(root: Path) -> Reference:
         if example.stem not in EXAMPLES_LEFT_OUT:
             shutil.copy(example, root / "landing" / example.stem / "zz_contract_example.csv")
     warehouse = root / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse))
-    try:
-        load_landing(con, root / "landing")
-    finally:
-        con.close()
+    load_into(warehouse, root / "landing")
     env = base_env(root) | {"DBT_TARGET": "duckdb", "WAREHOUSE_PATH": str(warehouse)}
     target = root / "target-duckdb"
     run_dbt(["build", "--vars", DBT_VARS], env, REPO_ROOT, target, root / "dbt-duckdb.log")
@@ -243,3 +248,23 @@ def node_counts(results: dict[str, Any]) -> dict[str, int]:
         kind = r["unique_id"].split(".")[0]
         counts[kind] = counts.get(kind, 0) + 1
     return counts
+
+
+def table_differences(
+    reference: Reference,
+    tables: Sequence[tuple[str, str]],
+    read_other: Callable[[str], tuple[list[str], list[tuple[Any, ...]]]],
+    label: str,
+) -> list[str]:
+    """Differences between each `schema.table` on DuckDB and on the other engine (`read_other`
+    gives its columns and rows): columns first, then rows (compare_tables)."""
+    problems: list[str] = []
+    for schema, table in tables:
+        name = f"{schema}.{table}"
+        duck_columns, duck_rows = duckdb_rows(reference, name)
+        other_columns, other_rows = read_other(name)
+        if other_columns != duck_columns:
+            problems.append(f"{name}: columns differ\n {duck_columns}\n {other_columns}")
+            continue
+        problems += compare_tables(name, duck_columns, duck_rows, other_rows, actual_label=label)
+    return problems

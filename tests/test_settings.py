@@ -6,7 +6,13 @@ import duckdb
 import pytest
 
 from orchestration.serving.settings import ServingSettings
-from orchestration.settings import REPO_ROOT, Settings, duckdb_config, full_build_threads
+from orchestration.settings import (
+    REPO_ROOT,
+    WAREHOUSE_SCHEMAS,
+    Settings,
+    duckdb_config,
+    full_build_threads,
+)
 
 
 def test_duckdb_config_has_the_dbt_profile_defaults_and_reads_the_environment() -> None:
@@ -67,3 +73,19 @@ def test_the_clash_is_real_and_other_names_pass(tmp_path: Path) -> None:
         con.close()
     settings = Settings.from_env({"WAREHOUSE_PATH": str(tmp_path / "raw_2026.duckdb")})
     assert settings.warehouse_path.name == "raw_2026.duckdb"
+
+
+def test_the_refused_names_are_the_schemas_the_project_creates() -> None:
+    """WAREHOUSE_SCHEMAS follows dbt_project.yml (every `+schema`) and the ingest's `raw`."""
+    import yaml
+
+    from orchestration.scale_out.raw_export import RAW_SCHEMA
+
+    def schemas(node: object) -> set[str]:
+        if isinstance(node, dict):
+            found = {str(v) for k, v in node.items() if k == "+schema"}
+            return found.union(*(schemas(v) for v in node.values()))
+        return set()
+
+    project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
+    assert set(WAREHOUSE_SCHEMAS) == schemas(project) | {RAW_SCHEMA}

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 
 def postgres_bin_dir() -> Path | None:
@@ -91,3 +92,16 @@ def libpq_dsn(settings: dict[str, str]) -> str:
     settings."""
     names = [("host", "PGHOST"), ("port", "PGPORT"), ("user", "PGUSER"), ("dbname", "PGDATABASE")]
     return " ".join(f"{key}={settings[env]}" for key, env in names)
+
+
+def query_postgres(dsn: str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Column names and rows of `sql` on a connection that is closed again."""
+    import psycopg2  # the `postgres` extra
+
+    con = psycopg2.connect(dsn)
+    try:
+        with con.cursor() as cur:
+            cur.execute(sql)
+            return [c.name for c in cur.description], cur.fetchall()
+    finally:
+        con.close()

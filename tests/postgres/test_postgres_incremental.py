@@ -23,24 +23,21 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from engine_compare import (
     REPO_ROOT,
     Reference,
     base_env,
-    compare_tables,
-    duckdb_rows,
     duckdb_tables,
+    load_into,
     run_dbt,
+    table_differences,
 )
-from pg_instance import libpq_dsn, running_postgres
+from pg_instance import libpq_dsn, query_postgres, running_postgres
 from pipeline_helpers import history_and_day
 
-from orchestration.ingest.loader import load_landing
 from orchestration.scale_out.raw_to_postgres import copy_raw_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -64,14 +61,6 @@ class Builds:
     night_results: dict[str, Any]
 
 
-def load(warehouse: Path, landing: Path) -> None:
-    con = duckdb.connect(str(warehouse))
-    try:
-        load_landing(con, landing)
-    finally:
-        con.close()
-
-
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     root = tmp_path_factory.mktemp("postgres-incremental")
@@ -86,12 +75,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         target = root / "target-postgres"
         log = root / "dbt-postgres.log"
 
-        load(raw, landing)
+        load_into(raw, landing)
         copy_raw_tables(raw, dsn)
         run_dbt([*BUILD, "--vars", dbt_vars(NIGHT_BEFORE)], pg_env, REPO_ROOT, target, log)
 
         shutil.copytree(root / "day", landing, dirs_exist_ok=True)
-        load(raw, landing)
+        load_into(raw, landing)
         copy_raw_tables(raw, dsn)
         run_dbt([*BUILD, "--vars", dbt_vars(AS_OF)], pg_env, REPO_ROOT, target, log)
         night_results = json.loads((target / "run_results.json").read_text())
@@ -112,18 +101,6 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def postgres_query(dsn: str, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    import psycopg2
-
-    con = psycopg2.connect(dsn)
-    try:
-        with con.cursor() as cur:
-            cur.execute(sql)
-            return [c.name for c in cur.description], cur.fetchall()
-    finally:
-        con.close()
-
-
 def test_the_night_on_postgres_built_and_passed_its_tests(builds: Builds) -> None:
     """Every node of the night succeeded (tests may warn: on a night they read only the rows the
     run wrote, so their warnings differ from a full build's by design)."""
@@ -141,7 +118,7 @@ def test_the_night_refreshed_by_scope_instead_of_rebuilding(builds: Builds) -> N
     """The second build took the incremental path: models refreshed by scope kept rows the first
     build wrote and hold rows the night wrote (a full rebuild would leave one stamp)."""
     for table in ("marts.fct_tickets", "marts.fct_contacts", "staging.stg_landing__tickets"):
-        _, rows = postgres_query(
+        _, rows = query_postgres(
             builds.dsn, f"select count(distinct _refreshed_at), count(*) from {table}"
         )
         stamps, count = rows[0]
@@ -150,16 +127,12 @@ def test_the_night_refreshed_by_scope_instead_of_rebuilding(builds: Builds) -> N
 
 
 def test_every_table_after_the_night_matches_a_full_build_on_duckdb(builds: Builds) -> None:
-    problems: list[str] = []
     tables = duckdb_tables(builds.reference)
     assert len(tables) > 50
-    for schema, table in tables:
-        duck_columns, duck_rows = duckdb_rows(builds.reference, f"{schema}.{table}")
-        pg_columns, pg_rows = postgres_query(builds.dsn, f"select * from {schema}.{table}")
-        if pg_columns != duck_columns:
-            problems.append(f"{schema}.{table}: columns differ\n {duck_columns}\n {pg_columns}")
-            continue
-        problems += compare_tables(
-            f"{schema}.{table}", duck_columns, duck_rows, pg_rows, actual_label="postgres"
-        )
+    problems = table_differences(
+        builds.reference,
+        tables,
+        lambda name: query_postgres(builds.dsn, f"select * from {name}"),
+        "postgres",
+    )
     assert not problems, "\n".join(problems)

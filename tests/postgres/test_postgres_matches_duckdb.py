@@ -31,8 +31,9 @@ from engine_compare import (
     node_counts,
     outcome_differences,
     run_dbt,
+    table_differences,
 )
-from pg_instance import libpq_dsn, running_postgres
+from pg_instance import libpq_dsn, query_postgres, running_postgres
 
 from orchestration.scale_out.raw_to_postgres import copy_raw_tables
 
@@ -77,18 +78,6 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _postgres_rows(builds: Builds, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    import psycopg2
-
-    con = psycopg2.connect(builds.dsn)
-    try:
-        with con.cursor() as cur:
-            cur.execute(f"select * from {table}")
-            return [c.name for c in cur.description], cur.fetchall()
-    finally:
-        con.close()
-
-
 def test_postgres_build_has_the_same_outcomes(builds: Builds) -> None:
     counts = node_counts(builds.postgres_results)
     print(f"\npostgres build: {counts}")
@@ -100,7 +89,7 @@ def test_postgres_build_has_the_same_outcomes(builds: Builds) -> None:
 @pytest.mark.parametrize("mart", MARTS)
 def test_mart_matches_duckdb(builds: Builds, mart: str) -> None:
     duck_columns, duck_rows = duckdb_rows(builds.reference, f"marts.{mart}")
-    pg_columns, pg_rows = _postgres_rows(builds, f"marts.{mart}")
+    pg_columns, pg_rows = query_postgres(builds.dsn, f"select * from marts.{mart}")
     assert pg_columns == duck_columns, f"{mart}: columns differ\n {duck_columns}\n {pg_columns}"
     assert duck_rows, f"{mart} is empty on DuckDB: the comparison would prove nothing"
     problems = compare_tables(mart, duck_columns, duck_rows, pg_rows, actual_label="postgres")
@@ -108,13 +97,12 @@ def test_mart_matches_duckdb(builds: Builds, mart: str) -> None:
 
 
 def test_every_other_table_matches_duckdb(builds: Builds) -> None:
-    problems: list[str] = []
     tables = [(s, t) for s, t in duckdb_tables(builds.reference) if s != "marts"]
     assert len(tables) > 50
-    for schema, table in tables:
-        duck_columns, duck_rows = duckdb_rows(builds.reference, f"{schema}.{table}")
-        _, pg_rows = _postgres_rows(builds, f"{schema}.{table}")
-        problems += compare_tables(
-            f"{schema}.{table}", duck_columns, duck_rows, pg_rows, actual_label="postgres"
-        )
+    problems = table_differences(
+        builds.reference,
+        tables,
+        lambda name: query_postgres(builds.dsn, f"select * from {name}"),
+        "postgres",
+    )
     assert not problems, "\n".join(problems)
