@@ -129,14 +129,17 @@
     Order: version_column desc nulls last (when given), then later _file_id, then later _source_row.
     In an incremental run it ranks only the keys that new files touched (all their versions, old
     and new): the model's base CTE is read twice then, so it is inlined (`inline_cte`), or DuckDB
-    would first copy every base row to compute it once. Renders a complete select statement,
-    for use inside a CTE. -#}
+    would first copy every base row to compute it once. The good versions of those keys, read
+    three times below, are few then and computed once (`scoped_cte`: each inline read scanned the
+    whole base table again, 2.3 s instead of 1.2 s for the ticket events' staging at 1M tickets);
+    in a full build they are every row and stay inline. Renders a complete select statement, for
+    use inside a CTE. -#}
 {% macro latest_version(relation, key, version_column=none) -%}
     {#- Most keys have a single good version: they are taken as they are, and only the keys
         with more are ranked (a window over every row would sort them all: about a third of the
         ticket events' staging time at 1M tickets). Names are prefixed: they live inside the
         model's CTE, and Spark rejects an inner CTE named like an outer one. -#}
-    with lv_good_versions as {{ inline_cte() }} (
+    with lv_good_versions as {{ scoped_cte() }} (
         select *
         from {{ relation }}
         where
