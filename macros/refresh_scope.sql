@@ -23,7 +23,8 @@
     - (`changed`) a named check (`changed_keys` below) finds keys whose inputs changed in a way
       the key mapping above cannot express: a ticket's team now follows another business-hours
       schedule, a customer, agent or team attribute copied into the rows changed, a survey
-      response names a contact that was written since, a contact's next contact changed.
+      response names a contact that was written since (or is linked to one whose attributes
+      were), a contact's next contact changed.
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
     'running_clock': <condition>, 'changed': [...]}. A model passes the same dict to its config
@@ -131,6 +132,29 @@
                 select call_id from {{ ref('stg_landing__calls') }}
                 where _refreshed_at > {{ last_refreshed_at() }}
             )
+    {%- elif check == 'linked_contacts' -%}
+        {#- Responses linked to a contact written since (its source, channel, team, customer and
+            agent are copied into the response). -#}
+        select response_id as refresh_key
+        from {{ this }}
+        where contact_id in (
+            select contact_id from {{ ref('fct_contacts') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        )
+    {%- elif check == 'survey_dimensions' -%}
+        {#- Responses whose customer's segment, or whose agent's team (the team of a response
+            without a contact team), changed since it was copied. -#}
+        select previous_rows.response_id as refresh_key
+        from {{ this }} as previous_rows
+        left join {{ ref('dim_customers') }} as customers
+            on previous_rows.customer_id = customers.customer_id
+        left join {{ ref('dim_agents') }} as agents
+            on previous_rows.agent_id = agents.agent_id
+        left join {{ ref('fct_contacts') }} as contacts
+            on previous_rows.contact_id = contacts.contact_id
+        where
+            previous_rows.segment <> coalesce(customers.segment, 'unknown')
+            or previous_rows.team_id <> coalesce(contacts.team_id, agents.team_id, 'unknown')
     {%- elif check == 'contact_surveys' -%}
         {#- Contacts whose survey links were written since. -#}
         select contact_id as refresh_key

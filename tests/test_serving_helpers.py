@@ -101,6 +101,7 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["fct_tickets"] == "ticket_id"
     assert keys["fct_contacts"] == "contact_id"
     assert keys["fct_kb_article_views"] == "coalesce(customer_id, view_id)"  # a customer's views
+    assert keys["fct_survey_responses"] == "response_id"
     assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
     assert not any(name.startswith(("kpi_", "dim_")) for name in keys)  # rebuilt in full
 

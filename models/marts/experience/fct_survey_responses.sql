@@ -1,9 +1,22 @@
 {%- set satisfied_min = var('csat_satisfied_min') %}
-
+{#- Incremental per response (macros/refresh_scope.sql): a response is recomputed when it was
+    re-delivered, when its contact link was written since, when its linked contact was (the
+    contact's attributes are copied here), or when its customer's segment or its agent's team
+    changed. -#}
+{%- set refresh = {
+    'key': 'response_id',
+    'upstream': [
+        ['stg_landing__survey_responses', 'response_id'],
+        ['int_survey_responses_linked_to_contacts', 'response_id'],
+    ],
+    'changed': ['linked_contacts', 'survey_dimensions'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
 with
 
 responses as (
     select * from {{ ref('stg_landing__survey_responses') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 links as (
@@ -55,7 +68,7 @@ classified as (
             when linked.survey_type = 'csat' then linked.score >= {{ satisfied_min }}
         end as is_satisfied,
         case
-            when linked.survey_type != 'nps' then null
+            when linked.survey_type <> 'nps' then null
             when linked.score >= 9 then 'promoter'
             when linked.score >= 7 then 'passive'
             when linked.score >= 0 then 'detractor'
@@ -76,7 +89,8 @@ classified as (
         coalesce(customers.segment, 'unknown') as segment,
         coalesce(linked.agent_id, 'unknown') as agent_id,
         coalesce(linked.contact_team_id, agents.team_id, 'unknown') as team_id,
-        coalesce(linked.contact_channel, 'unknown') as channel
+        coalesce(linked.contact_channel, 'unknown') as channel,
+        {{ refreshed_at() }} as _refreshed_at
     from linked
     left join customers
         on linked.customer_id = customers.customer_id
