@@ -186,3 +186,43 @@ def test_suites_are_gx_json(tmp_path: Path) -> None:
         data = json.loads(path.read_text())
         assert set(data) >= {"name", "expectations", "meta"}, path
         assert data["name"] == path.stem
+
+
+def test_great_expectations_is_imported_in_the_background() -> None:
+    """In a fresh interpreter (this one may have imported GX already): loading the runner and the
+    ingest does not import GX; the background import does."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from orchestration.quality.gx_runner import import_in_background\n"
+        "import orchestration.ingest.assets\n"
+        "assert 'great_expectations' not in sys.modules, 'imported at module load'\n"
+        "thread = import_in_background()\n"
+        "thread.join(timeout=120)\n"
+        "assert not thread.is_alive() and thread.daemon\n"
+        "assert 'great_expectations' in sys.modules, 'not imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, check=True, timeout=180)
+
+
+def test_the_ingest_starts_the_background_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dagster as dg
+
+    import orchestration.ingest.assets as ingest_assets
+    from orchestration.resources import WarehouseResource
+
+    (tmp_path / "landing" / "teams").mkdir(parents=True)
+    (tmp_path / "landing" / "teams" / "teams.csv").write_text("team_id,name\ng1,Support\n")
+    monkeypatch.setenv("LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    started: list[bool] = []
+    monkeypatch.setattr(ingest_assets, "import_in_background", lambda: started.append(True))
+    result = dg.materialize(
+        [ingest_assets.ingest_landing_files], resources={"warehouse": WarehouseResource()}
+    )
+    assert result.success
+    assert started == [True]
