@@ -76,7 +76,7 @@
 
 {#- Keys whose stored rows no longer match what they were derived from. -#}
 {% macro changed_keys(check, key) -%}
-    {%- if check in ('schedule', 'dimensions', 'customer_dimensions') -%}
+    {%- if check in ('schedule', 'dimensions', 'customer_dimensions', 'survey_dimensions') -%}
         {#- Stored rows that no longer match what they were copied from. -#}
         select {{ key }} as refresh_key
         from (
@@ -108,6 +108,16 @@
                 <> coalesce(not agents.is_inferred, previous_rows.assignee_id is null)
                 or previous_rows.has_known_team
                 <> coalesce(not teams.is_inferred, previous_rows.team_id is null)
+            {%- elif check == 'survey_dimensions' %}
+            {#- A survey response: its segment, and the team it took from its agent when its
+                contact has none (a contact that changed is a written contact already). #}
+            left join {{ ref('dim_agents') }} as agents
+                on previous_rows.agent_id = agents.agent_id
+            left join {{ ref('fct_contacts') }} as contacts
+                on previous_rows.contact_id = contacts.contact_id
+            where
+                previous_rows.segment <> coalesce(customers.segment, 'unknown')
+                or previous_rows.team_id <> coalesce(contacts.team_id, agents.team_id, 'unknown')
             {%- else %}
             where
                 previous_rows.segment <> coalesce(customers.segment, 'unknown')
@@ -141,20 +151,6 @@
             select contact_id from {{ ref('fct_contacts') }}
             where _refreshed_at > {{ last_refreshed_at() }}
         )
-    {%- elif check == 'survey_dimensions' -%}
-        {#- Responses whose customer's segment, or whose agent's team (the team of a response
-            without a contact team), changed since it was copied. -#}
-        select previous_rows.response_id as refresh_key
-        from {{ this }} as previous_rows
-        left join {{ ref('dim_customers') }} as customers
-            on previous_rows.customer_id = customers.customer_id
-        left join {{ ref('dim_agents') }} as agents
-            on previous_rows.agent_id = agents.agent_id
-        left join {{ ref('fct_contacts') }} as contacts
-            on previous_rows.contact_id = contacts.contact_id
-        where
-            previous_rows.segment <> coalesce(customers.segment, 'unknown')
-            or previous_rows.team_id <> coalesce(contacts.team_id, agents.team_id, 'unknown')
     {%- elif check == 'contact_surveys' -%}
         {#- Contacts whose survey links were written since. -#}
         select contact_id as refresh_key
