@@ -176,6 +176,25 @@ def has_incremental_models(path: Path) -> bool:
     return bool(rows and rows[0][0])
 
 
+def stored_columns(path: Path) -> dict[tuple[str, str], set[str]]:
+    """The columns of every table in the DuckDB file at `path`, by (schema, table), lowercase;
+    empty for a missing file."""
+    rows = query_file(
+        path, "select table_schema, table_name, column_name from information_schema.columns"
+    )
+    found: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in rows or []:
+        found.setdefault((schema.lower(), table.lower()), set()).add(column.lower())
+    return found
+
+
+def abandon_build(warehouse: Path) -> None:
+    """Remove the working copy of a build that did not start (nothing to keep)."""
+    files = BuildFiles(warehouse)
+    discard(files.building)
+    files.fingerprint.unlink(missing_ok=True)
+
+
 def build_in_progress(warehouse: Path) -> bool:
     return BuildFiles(warehouse).building.exists()
 

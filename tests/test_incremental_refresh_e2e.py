@@ -24,6 +24,8 @@ import dagster as dg
 import pytest
 from pipeline_helpers import AS_OF, history_and_day, query
 
+from orchestration.warehouse_build import BuildFiles
+
 pytestmark = pytest.mark.slow
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -299,3 +301,45 @@ def _query_script(warehouse: Path, script: str) -> list[tuple]:
         return con.execute(last).fetchall()
     finally:
         con.close()
+
+
+def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
+    warehouses: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental night on tables that lack a column the models have now (built before an
+    upgrade) fails with one message naming them and the full refresh, and builds nothing: the
+    live warehouse's models are as they were, and no working copy is left."""
+    import duckdb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouses["incremental"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table marts.fct_survey_responses drop column _refreshed_at")
+    models = (
+        "select table_schema, table_name, count(*) from information_schema.columns"
+        " where table_schema in ('staging', 'intermediate', 'marts') group by 1, 2 order by 1, 2"
+    )
+    newest = "select max(_refreshed_at) from marts.fct_tickets"
+    before = query(warehouse, models), query(warehouse, newest)
+    for key, value in {
+        "LANDING_DIR": warehouses["incremental"].parent / "landing",
+        "WAREHOUSE_PATH": warehouse,
+        "DAGSTER_HOME": tmp_path,
+        "SERVING_PATH": tmp_path / "analytics.duckdb",
+        "QUALITY_REPORTS_DIR": tmp_path / "quality-reports",
+    }.items():
+        monkeypatch.setenv(key, str(value))
+    from orchestration.definitions import defs
+
+    result = defs.resolve_job_def("nightly_job").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "warehouse_dbt_models"
+    message = str(failure.event_specific_data.error.message)
+    assert "fct_survey_responses: no column _refreshed_at" in message
+    assert "full_refresh: true" in message
+    assert (query(warehouse, models), query(warehouse, newest)) == before
+    files = BuildFiles(warehouse)
+    assert not any(p.exists() for p in (files.building, files.failed, files.fingerprint))

@@ -23,12 +23,14 @@ from orchestration.resources import WarehouseResource
 from orchestration.warehouse_build import (
     BuildFiles,
     WarehouseChangedError,
+    abandon_build,
     active_file,
     build_in_progress,
     has_incremental_models,
     keep_failed_build,
     promote_build,
     start_build,
+    stored_columns,
     wal_path,
 )
 
@@ -175,3 +177,24 @@ def test_has_incremental_models_looks_for_the_refresh_stamp(tmp_path: Path) -> N
     con.execute("create table main.fct_tickets (ticket_id varchar, _refreshed_at timestamp)")
     con.close()
     assert has_incremental_models(path)
+
+
+def test_stored_columns_by_schema_and_table(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    assert stored_columns(path) == {}  # no file yet
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "create schema Marts; create table Marts.Fct_A (A_Id varchar, _refreshed_at timestamp)"
+        )
+    assert stored_columns(path) == {("marts", "fct_a"): {"a_id", "_refreshed_at"}}
+
+
+def test_abandon_build_removes_the_working_copy_only(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    make_warehouse(warehouse, 1)
+    before = warehouse.read_bytes()
+    started = start_build(warehouse)
+    assert started.copy.exists() and BuildFiles(warehouse).fingerprint.exists()
+    abandon_build(warehouse)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["warehouse.duckdb"]
+    assert warehouse.read_bytes() == before

@@ -12,9 +12,11 @@ from orchestration.dbt.build import (
     build_threads,
     dbt_build_args,
     describe_failures,
+    describe_outdated,
     environ_override,
     failed_nodes,
     keep_parse_state,
+    outdated_tables,
     promotes_later,
     reuse_parse_state,
 )
@@ -24,10 +26,12 @@ from orchestration.resources import WarehouseResource
 from orchestration.settings import full_build_threads
 from orchestration.warehouse_build import (
     WarehouseChangedError,
+    abandon_build,
     has_incremental_models,
     keep_failed_build,
     promote_build,
     start_build,
+    stored_columns,
 )
 
 PROMOTE_KEY = dg.AssetKey("promote_warehouse_build")
@@ -62,6 +66,14 @@ def warehouse_dbt_models(
         f"Copied {warehouse.path} to the working copy {started.copy} "
         f"({started.bytes_copied / 1e6:,.0f} MB in {started.seconds:.1f} s); dbt builds the copy"
     )
+    if not config.full_refresh:
+        manifest = json.loads(dbt_project.manifest_path.read_text())
+        outdated = outdated_tables(manifest, stored_columns(started.copy))
+        if outdated:
+            abandon_build(warehouse.path)
+            message = describe_outdated(outdated)
+            context.log.error(message)
+            raise dg.Failure(description=message)
     dbt_vars = {"as_of": config.as_of} if config.as_of else None
     threads = build_threads(
         config.full_refresh, has_incremental_models(started.copy), full_build_threads()

@@ -77,6 +77,41 @@ def failed_nodes(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) ->
     return found
 
 
+def outdated_tables(
+    manifest: Mapping[str, Any], stored: Mapping[tuple[str, str], set[str]]
+) -> dict[str, list[str]]:
+    """Incremental models whose stored table lacks columns the project's YAML documents now
+    (model name -> missing columns): tables built by an older version of the project. An
+    incremental run would fail on them one by one (dbt's `on_schema_change: fail`, or a scope that
+    reads the missing `_refreshed_at`); a full refresh rebuilds them. Models not built yet are
+    left out (dbt builds them in full)."""
+    found: dict[str, list[str]] = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        if (node.get("config") or {}).get("materialized") != "incremental":
+            continue
+        name = str(node.get("alias") or node["name"])
+        table = (str(node.get("schema", "")).lower(), name.lower())
+        if table not in stored:
+            continue
+        missing = sorted(c for c in node.get("columns", {}) if c.lower() not in stored[table])
+        if missing:
+            found[str(node["name"])] = missing
+    return found
+
+
+def describe_outdated(outdated: Mapping[str, list[str]]) -> str:
+    """The error of an incremental run on tables an older version of the project built."""
+    lines = [f"- {name}: no column {', '.join(cols)}" for name, cols in sorted(outdated.items())]
+    return (
+        "The warehouse was built by an older version of the project: these incremental models'"
+        " stored tables lack columns the models have now. Run one full refresh (Dagster run"
+        " config `full_refresh: true`, or `dbt build --full-refresh`); nothing was built.\n"
+        + "\n".join(lines)
+    )
+
+
 def describe_failures(failures: Iterable[FailedNode]) -> str:
     """One line per failure: which check, on which asset, how many rows, and dbt's message."""
     lines = []
