@@ -40,6 +40,22 @@
     where date_day = {{ week_start('date_day') }}
 {%- endmacro %}
 
+{#- kpi_survey_monthly's spine: one row per month (date_month) and survey type, every month from
+    the first to the last month with a response, for every survey type seen. `responses` is a
+    relation or CTE with responded_date and survey_type. -#}
+{% macro survey_month_spine(responses) -%}
+    select
+        months.date_month,
+        survey_types.survey_type
+    from (
+        {{ month_series(
+            '(select min(responded_date) from ' ~ responses ~ ')',
+            '(select max(responded_date) from ' ~ responses ~ ')',
+        ) }}
+    ) as months
+    cross join (select distinct survey_type from {{ responses }}) as survey_types
+{%- endmacro %}
+
 {#- True when a ';'-joined token list (fct_tickets.tags) holds any of the tokens, compared
     case-insensitively. An empty token list matches nothing. -#}
 {% macro list_contains_any_token(list_expr, tokens) -%}

@@ -26,8 +26,21 @@
       response names a contact that was written since (or is linked to one whose attributes
       were), a contact's next contact changed.
 
+    A model whose rows can move between the periods a KPI rollup groups by (a re-delivered
+    record with another date) names a log of its replaced rows (`keep_replaced`: the name of a
+    model that selects no row of it, only the columns to keep: the key and the columns periods
+    are taken from, e.g. int_survey_response_versions_replaced): when it replaces a key's rows,
+    the strategy copies those columns of the rows it deletes there, stamped with this run. A
+    rollup refreshed by period lists the log as one more upstream model, so the period a row left
+    is recomputed as well as the one it entered (a row that changed within its period, such as
+    another segment, is a written row of that period already). The log keeps
+    `replaced_rows_retention_days` of rows; a rollup whose watermark is older than that
+    recomputes every stored period (check `stale_watermark`). A rollup with a spine of periods
+    (every month from the first to the last, zero rows included) also recomputes the periods
+    where the spine and its stored rows differ (`survey_month_spine`).
+
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
-    'running_clock': <condition>, 'changed': [...]}. A model passes the same dict to its config
+    'running_clock': <condition>, 'changed': [...], 'keep_replaced': <model>}. A model passes the same dict to its config
     (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do not see a
     model's custom config).
 
@@ -125,6 +138,23 @@
             {%- endif %}
             {%- endif %}
         ) as changed_rows
+    {%- elif check == 'stale_watermark' -%}
+        {#- Every stored key, when this model last refreshed before the oldest replaced rows the
+            logs keep (rows that left a period may be gone from them). -#}
+        select {{ key }} as refresh_key
+        from {{ this }}
+        where {{ last_refreshed_at() }} < {{ replaced_rows_horizon() }}
+    {%- elif check == 'survey_month_spine' -%}
+        {#- kpi_survey_monthly: the months where its month x survey type spine and its stored
+            rows do not match (a month the responses' range newly spans, every month of a new
+            survey type; a month or type no longer spanned). -#}
+        select coalesce(spine_cells.date_month, stored_cells.date_month) as refresh_key
+        from ({{ survey_month_spine(ref('fct_survey_responses')) }}) as spine_cells
+        full outer join {{ this }} as stored_cells
+            on
+                spine_cells.date_month = stored_cells.date_month
+                and spine_cells.survey_type = stored_cells.survey_type
+        where spine_cells.date_month is null or stored_cells.date_month is null
     {%- elif check == 'surveyed_contacts' -%}
         {#- Responses naming a ticket, chat or call written since (the contact may exist now). -#}
         select response_id as refresh_key
@@ -264,6 +294,17 @@
 
     select distinct {{ key }} as refresh_key from differing;
 
+    {%- set log = replaced_rows_log(scope.get('keep_replaced')) %}
+    {%- if log is not none %}
+    {%- set logged = adapter.get_columns_in_relation(log) | map(attribute='name')
+        | reject('equalto', '_refreshed_at') | list %}
+
+    insert into {{ log }} ({{ get_quoted_csv(logged) }}, {{ adapter.quote('_refreshed_at') }})
+    select {{ get_quoted_csv(logged) }}, {{ refreshed_at() }}
+    from {{ target }}
+    where {{ key }} in (select refresh_key from {{ changed_keys }});
+    {%- endif %}
+
     delete from {{ target }}
     where {{ key }} in (select refresh_key from {{ changed_keys }});
 
@@ -274,4 +315,38 @@
 
     drop table {{ scope_keys }};
     drop table {{ changed_keys }}
+{%- endmacro %}
+
+{#- The relation of the replaced-rows log model `name` (none: no log named, or not built yet, as
+    on the first run after it was added; its consumers are then built in full too). -#}
+{% macro replaced_rows_log(name) -%}
+    {%- if not name -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if node.resource_type == 'model' and node.name == name -%}
+            {%- do return(adapter.get_relation(node.database, node.schema, node.alias)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ exceptions.raise_compiler_error("keep_replaced: no model named '" ~ name ~ "'") }}
+{%- endmacro %}
+
+{#- The oldest instant the replaced-rows logs keep rows from. -#}
+{% macro replaced_rows_horizon() -%}
+    {{ dbt.dateadd('day', -var('replaced_rows_retention_days'), refreshed_at()) }}
+{%- endmacro %}
+
+{#- The config of a replaced-rows log (see `keep_replaced` above): its model selects no row of
+    the model it logs, so a build creates it empty with the columns it selects, and the model's
+    strategy fills them; each run drops the rows older than the retention. A plain table on Spark,
+    where nothing is replaced (the scoped models are rebuilt in full there). -#}
+{% macro replaced_rows_log_config() -%}
+    {#- a string rendered when the hook runs (this run's start), not when the project is parsed -#}
+    {%- set prune = 'delete from {{ this }} where _refreshed_at < {{ replaced_rows_horizon() }}' -%}
+    {{- config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        post_hook=[] if target.type == 'spark' else [prune],
+    ) -}}
 {%- endmacro %}

@@ -48,6 +48,9 @@ LOAD_MANIFEST = "staging.stg_landing__landed_files"
 """The record of loads itself differs by construction (two load runs against one; the day's
 identical agent, team and macro files are skipped as copies of a file loaded in an earlier run
 in one warehouse, of a file of the same run in the other)."""
+REPLACED_ROWS_LOG = re.compile(r"intermediate\.int_\w+_versions_replaced")
+"""Logs of the rows incremental runs replaced (macros/refresh_scope.sql, `keep_replaced`): empty
+after a full build by construction."""
 
 
 def run_job(as_of: str = AS_OF, full_refresh: bool = False) -> dg.ExecuteInProcessResult:
@@ -182,7 +185,7 @@ def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Any]) -> 
     assert any(t.startswith("marts.fct_") for t in tables)
     differences = {}
     for table, columns in tables.items():
-        if table == LOAD_MANIFEST:
+        if table == LOAD_MANIFEST or REPLACED_ROWS_LOG.fullmatch(table):
             continue
         compared = compared_columns(columns)
         only = []
@@ -247,6 +250,35 @@ def test_a_night_rewrites_only_the_keys_whose_rows_changed(warehouses: dict[str,
         """,
     )
     assert kept_viewers > 0, (rewritten_viewers, kept_viewers)
+
+
+@pytest.mark.parametrize(
+    ("fact", "key", "log"),
+    [
+        ("fct_survey_responses", "response_id", "int_survey_response_versions_replaced"),
+        ("fct_contacts", "contact_id", "int_contact_versions_replaced"),
+    ],
+)
+def test_the_night_logged_the_rows_it_replaced(
+    warehouses: dict[str, Any], fact: str, key: str, log: str
+) -> None:
+    """The facts that keep a log of replaced rows (macros/refresh_scope.sql, `keep_replaced`)
+    logged each key the night rewrote and that existed before, stamped with the night's run."""
+    ((logged, rewritten_that_night, replaced_keys),) = query(
+        warehouses["incremental"],
+        f"""
+        with night as (select max(_refreshed_at) as stamp from marts.{fact})
+        select
+            (select count(*) from intermediate.{log}),
+            (select count(*) from intermediate.{log} as logged
+             join marts.{fact} as fct using ({key})
+             where logged._refreshed_at = (select stamp from night)
+             and fct._refreshed_at = (select stamp from night)),
+            (select count(distinct {key}) from intermediate.{log})
+        """,
+    )
+    assert logged > 0
+    assert rewritten_that_night == logged == replaced_keys
 
 
 def test_the_serving_file_updated_by_key_equals_the_full_refresh_one(
@@ -343,3 +375,99 @@ def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
     assert (query(warehouse, models), query(warehouse, newest)) == before
     files = BuildFiles(warehouse)
     assert not any(p.exists() for p in (files.building, files.failed, files.fingerprint))
+
+
+@pytest.mark.parametrize(
+    ("staged", "key", "moved", "rollups", "log", "monthly"),
+    [
+        (
+            "stg_landing__survey_responses",
+            ("response_id", "response_id"),
+            ("survey_type = 'csat'", "responded_at"),
+            ("kpi_csat_by_dimension", "kpi_survey_monthly"),
+            ("int_survey_response_versions_replaced", "response_id", "responded_date"),
+            "select date_month, sum(responses) from marts.kpi_csat_by_dimension"
+            " where dimension = 'channel' group by 1",
+        ),
+        (
+            "stg_landing__calls",
+            ("call_id", "'call:' || call_id"),
+            ("direction != 'outbound'", "queued_at", "answered_at", "ended_at"),
+            ("kpi_time_with_customer",),
+            ("int_contact_versions_replaced", "contact_id", "started_date"),
+            "select month_start_date, sum(contacts) from marts.kpi_time_with_customer"
+            " where source = 'call' group by 1",
+        ),
+    ],
+)
+def test_a_record_that_moved_to_another_month_refreshes_both_months(
+    warehouses: dict[str, Any],
+    tmp_path: Path,
+    staged: str,
+    key: tuple[str, str],
+    moved: tuple[str, ...],
+    rollups: tuple[str, ...],
+    log: tuple[str, str, str],
+    monthly: str,
+) -> None:
+    """A re-delivered record (the earliest survey response, the earliest call) whose date moved
+    two months on: its fact logs where its old row was, and the KPI rollups refreshed by month
+    count it in its new month and no longer in the old one: the same tables as full rebuilds of
+    them on the same data. Being the earliest, it may also shrink a rollup's range of months.
+    `key`: the staged key and the fact's key for it; `moved`: which staged records are contacts or
+    counted (a condition), then the columns moved, the first one dating the record; `log`: the
+    log, its key and period column."""
+    import duckdb
+
+    staged_key, fact_key = key
+    counted, moved_column, *also_moved = moved
+    log_model, log_key, log_period = log
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouses["incremental"], warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        ((record_id, logged_id, old_month, new_month),) = con.execute(
+            f"select {staged_key}, {fact_key}, date_trunc('month', {moved_column})::date,"
+            f" date_trunc('month', {moved_column} + interval 2 month)::date"
+            f" from staging.{staged} where {counted} and {moved_column} is not null"
+            f" order by {moved_column}, {staged_key} limit 1"
+        ).fetchall()
+        # As if the record were re-delivered tonight with a date two months later.
+        con.execute(
+            f"update staging.{staged} set "
+            + "".join(f"{c} = {c} + interval 2 month, " for c in (moved_column, *also_moved))
+            + f"_refreshed_at = current_timestamp::timestamp where {staged_key} = ?",
+            [record_id],
+        )
+        before = dict(con.execute(monthly).fetchall())
+    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "REPORTING_TIMEZONE": "UTC"}
+
+    def dbt_run(*args: str) -> dict[str, list[tuple]]:
+        target = ("--target-path", str(tmp_path / "target"), "--profiles-dir", str(REPO_ROOT))
+        subprocess.run(
+            [DBT, "run", "--quiet", *args, "--vars", f"{{as_of: '{AS_OF}'}}", *target],
+            cwd=REPO_ROOT,
+            check=True,
+            env=env,
+        )
+        tables = built_tables(warehouse)
+        return {
+            m: sorted(
+                query(warehouse, f"select {compared_columns(tables[f'marts.{m}'])} from marts.{m}")
+            )
+            for m in rollups
+        }
+
+    # Every model between the staged table and the rollups, and the log.
+    between = " ".join(f"{staged}+,+{m}" for m in rollups)
+    incremental = dbt_run("--select", f"{between} {log_model}")
+    logged = query(
+        warehouse,
+        f"select date_trunc('month', {log_period})::date from intermediate.{log_model}"
+        f" where {log_key} = '{logged_id}'",
+    )
+    assert (old_month,) in logged
+    after = dict(query(warehouse, monthly))
+    assert after.get(old_month, 0) == before[old_month] - 1
+    assert after[new_month] == before.get(new_month, 0) + 1
+    assert incremental == dbt_run("--full-refresh", "--select", " ".join(rollups))

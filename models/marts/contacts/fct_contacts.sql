@@ -6,6 +6,7 @@
     window is still open. Its next contact is looked for among all of its customer's contacts. -#}
 {%- set refresh = {
     'key': 'contact_id',
+    'keep_replaced': 'int_contact_versions_replaced',
     'upstream': [['int_contacts_unioned', 'contact_id']],
     'running_clock': 'customer_id is not null and is_first_contact_resolution is null',
     'changed': ['preceding_contacts', 'contact_surveys', 'customer_dimensions'],

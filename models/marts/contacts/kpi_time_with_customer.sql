@@ -1,17 +1,30 @@
 {%- set targets = var('handle_time_target_seconds') %}
+{%- set started_month = 'cast(' ~ dbt.date_trunc('month', 'started_date') ~ ' as date)' %}
+{#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when a contact of it
+    was written since, or when a contact that was in it was replaced (its old row is in
+    int_contact_versions_replaced: it may have left the month). -#}
+{%- set refresh = {
+    'key': 'month_start_date',
+    'upstream': [
+        ['fct_contacts', started_month],
+        ['int_contact_versions_replaced', started_month],
+    ],
+    'changed': ['stale_watermark'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
 
 with
 
 contacts as (
     select * from {{ ref('fct_contacts') }}
+    where {{ in_refresh_scope(refresh, key=started_month) }}
 ),
 
 targeted as (
     select
         source,
         handle_seconds,
-        cast({{ dbt.date_trunc('month', 'started_date') }} as date)
-            as month_start_date,
+        {{ started_month }} as month_start_date,
         coalesce(channel, 'unknown') as channel,
         case source
             {%- for source, seconds in targets.items() %}
@@ -38,7 +51,8 @@ final as (
             as {{ type_double() }}
         )
         * 100.0
-        / nullif(count(handle_seconds), 0) as over_target_pct
+        / nullif(count(handle_seconds), 0) as over_target_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from targeted
     group by 1, 2, 3
 )

@@ -2,9 +2,11 @@
 {#- Incremental per response (macros/refresh_scope.sql): a response is recomputed when it was
     re-delivered, when its contact link was written since, when its linked contact was (the
     contact's attributes are copied here), or when its customer's segment or its agent's team
-    changed. -#}
+    changed. The rows it replaces go to int_survey_response_versions_replaced, for the KPI
+    rollups by month. -#}
 {%- set refresh = {
     'key': 'response_id',
+    'keep_replaced': 'int_survey_response_versions_replaced',
     'upstream': [
         ['stg_landing__survey_responses', 'response_id'],
         ['int_survey_responses_linked_to_contacts', 'response_id'],

@@ -5,11 +5,25 @@
     'segment': 'segment',
     'topic': 'topic',
 } %}
+{%- set responded_month = month_start('responded_date') %}
+{#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when a response of
+    it was written since, or when a response that was in it was replaced (its old row is in
+    int_survey_response_versions_replaced: it may have left the month or changed its slice). -#}
+{%- set refresh = {
+    'key': 'date_month',
+    'upstream': [
+        ['fct_survey_responses', responded_month],
+        ['int_survey_response_versions_replaced', responded_month],
+    ],
+    'changed': ['stale_watermark'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
 
 with
 
 responses as (
     select * from {{ ref('fct_survey_responses') }}
+    where {{ in_refresh_scope(refresh, key=responded_month) }}
 ),
 
 csat_responses as (
@@ -50,7 +64,8 @@ rated as (
         responses,
         satisfied,
         avg_score,
-        100.0 * cast(satisfied as {{ type_double() }}) / nullif(responses, 0) as csat_pct
+        100.0 * cast(satisfied as {{ type_double() }}) / nullif(responses, 0) as csat_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from by_dimension
 )
 
