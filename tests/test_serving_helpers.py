@@ -103,11 +103,12 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["fct_kb_article_views"] == "coalesce(customer_id, view_id)"  # a customer's views
     assert keys["fct_survey_responses"] == "response_id"
     assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
-    # The survey rollups are refreshed by month; the other rollups and dimensions in full.
+    # Three rollups are refreshed by month; the other rollups and dimensions in full.
     assert keys["kpi_csat_by_dimension"] == keys["kpi_survey_monthly"] == "date_month"
-    rebuilt = {n for n in keys if n.startswith(("kpi_", "dim_"))}
-    assert rebuilt == {"kpi_csat_by_dimension", "kpi_survey_monthly"}
-    assert "int_survey_response_versions_replaced" not in keys  # not published
+    assert keys["kpi_time_with_customer"] == "month_start_date"
+    by_period = {n for n in keys if n.startswith(("kpi_", "dim_"))}
+    assert by_period == {"kpi_csat_by_dimension", "kpi_survey_monthly", "kpi_time_with_customer"}
+    assert not any(n.endswith("_versions_replaced") for n in keys)  # logs are not published
 
 
 def test_pseudonyms_are_keyed_stable_and_null_safe() -> None:
