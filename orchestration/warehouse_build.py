@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -166,16 +167,6 @@ def start_build(warehouse: Path) -> BuildStarted:
     return BuildStarted(files.building, copied, time.perf_counter() - started)
 
 
-def has_incremental_models(path: Path) -> bool:
-    """True when the DuckDB file at `path` holds a model dbt refreshes incrementally (a table
-    with the `_refreshed_at` stamp, macros/refresh_scope.sql); False for a missing file or one
-    with raw tables only, where the next build builds every model in full."""
-    rows = query_file(
-        path, "select count(*) from information_schema.columns where column_name = '_refreshed_at'"
-    )
-    return bool(rows and rows[0][0])
-
-
 def stored_columns(path: Path) -> dict[tuple[str, str], set[str]]:
     """The columns of every table in the DuckDB file at `path`, by (schema, table), lowercase;
     empty for a missing file."""
@@ -186,6 +177,13 @@ def stored_columns(path: Path) -> dict[tuple[str, str], set[str]]:
     for schema, table, column in rows or []:
         found.setdefault((schema.lower(), table.lower()), set()).add(column.lower())
     return found
+
+
+def has_incremental_models(stored: Mapping[tuple[str, str], set[str]]) -> bool:
+    """True when a warehouse's tables (`stored_columns`) include a model dbt refreshes
+    incrementally (a table with the `_refreshed_at` stamp, macros/refresh_scope.sql); False for a
+    missing file or one with raw tables only, where the next build builds every model in full."""
+    return any("_refreshed_at" in columns for columns in stored.values())
 
 
 def abandon_build(warehouse: Path) -> None:

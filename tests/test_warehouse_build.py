@@ -168,15 +168,16 @@ def test_gate_failure_message_names_check_asset_and_rows() -> None:
 
 def test_has_incremental_models_looks_for_the_refresh_stamp(tmp_path: Path) -> None:
     path = tmp_path / "warehouse.duckdb"
-    assert not has_incremental_models(path)  # no file yet
+    assert not has_incremental_models(stored_columns(path))  # no file yet
     con = duckdb.connect(str(path))
     con.execute("create schema raw; create table raw.tickets (id varchar, _loaded_at timestamp)")
     con.close()
-    assert not has_incremental_models(path)  # raw tables only: the first build is a full one
+    # raw tables only: the first build is a full one
+    assert not has_incremental_models(stored_columns(path))
     con = duckdb.connect(str(path))
     con.execute("create table main.fct_tickets (ticket_id varchar, _refreshed_at timestamp)")
     con.close()
-    assert has_incremental_models(path)
+    assert has_incremental_models(stored_columns(path))
 
 
 def test_stored_columns_by_schema_and_table(tmp_path: Path) -> None:

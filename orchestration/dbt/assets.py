@@ -66,9 +66,10 @@ def warehouse_dbt_models(
         f"Copied {warehouse.path} to the working copy {started.copy} "
         f"({started.bytes_copied / 1e6:,.0f} MB in {started.seconds:.1f} s); dbt builds the copy"
     )
+    stored = stored_columns(started.copy)
     if not config.full_refresh:
         manifest = json.loads(dbt_project.manifest_path.read_text())
-        outdated = outdated_tables(manifest, stored_columns(started.copy))
+        outdated = outdated_tables(manifest, stored)
         if outdated:
             abandon_build(warehouse.path)
             message = describe_outdated(outdated)
@@ -76,7 +77,7 @@ def warehouse_dbt_models(
             raise dg.Failure(description=message)
     dbt_vars = {"as_of": config.as_of} if config.as_of else None
     threads = build_threads(
-        config.full_refresh, has_incremental_models(started.copy), full_build_threads()
+        config.full_refresh, has_incremental_models(stored), full_build_threads()
     )
     if threads is not None:
         context.log.info(
