@@ -155,6 +155,36 @@
                 spine_cells.date_month = stored_cells.date_month
                 and spine_cells.survey_type = stored_cells.survey_type
         where spine_cells.date_month is null or stored_cells.date_month is null
+    {%- elif check == 'ticket_sla_weeks' -%}
+        {#- kpi_segment_response_times: the weeks of the tickets whose SLA rows were written or
+            replaced since (a target settled or changed; a priority removed leaves no SLA row,
+            only its replaced rows in the log). -#}
+        select {{ week_start('started_date') }} as refresh_key
+        from {{ ref('fct_contacts') }}
+        where
+            source = 'ticket'
+            and ticket_id in (
+                select ticket_id from {{ ref('fct_sla_events') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+                union
+                select ticket_id from {{ ref('int_sla_event_versions_replaced') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+    {%- elif check == 'self_service_week_spine' -%}
+        {#- kpi_self_service: the weeks where its spine (every week from the first to the last
+            with knowledge-base views) and its stored weeks do not match (the range grew or
+            shrank). -#}
+        {%- set views = ref('fct_kb_article_views') %}
+        select coalesce(spine_weeks.date_week, stored_weeks.date_week) as refresh_key
+        from (
+            {{ week_series(
+                '(select min(viewed_date) from ' ~ views ~ ')',
+                '(select max(viewed_date) from ' ~ views ~ ')'
+            ) }}
+        ) as spine_weeks
+        full outer join {{ this }} as stored_weeks
+            on spine_weeks.date_week = stored_weeks.date_week
+        where spine_weeks.date_week is null or stored_weeks.date_week is null
     {%- elif check == 'surveyed_contacts' -%}
         {#- Responses naming a ticket, chat or call written since (the contact may exist now). -#}
         select response_id as refresh_key

@@ -1,7 +1,24 @@
+{%- set started_week = week_start('started_date') %}
+{#- Incremental per week (macros/refresh_scope.sql): a week is recomputed when a contact of it
+    was written since, when a contact that was in it was replaced (int_contact_versions_replaced:
+    it may have left the week or the segment), and when the SLA targets of one of its tickets
+    were written or replaced since (int_sla_event_versions_replaced: a target settled, changed or
+    went away; check `ticket_sla_weeks`). -#}
+{%- set refresh = {
+    'key': 'week_start_date',
+    'upstream': [
+        ['fct_contacts', started_week],
+        ['int_contact_versions_replaced', started_week],
+    ],
+    'changed': ['ticket_sla_weeks', 'stale_watermark'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 contacts as (
     select * from {{ ref('fct_contacts') }}
+    where {{ in_refresh_scope(refresh, key=started_week) }}
 ),
 
 sla_events as (
@@ -10,8 +27,7 @@ sla_events as (
 
 contacts_weekly as (
     select
-        cast({{ dbt.date_trunc('week', 'started_date') }} as date)
-            as week_start_date,
+        {{ started_week }} as week_start_date,
         segment,
         source,
         contact_id,
@@ -89,7 +105,8 @@ final as (
         cast(sla_weekly.first_response_sla_met as {{ type_double() }})
         * 100.0
         / nullif(sla_weekly.first_response_sla_settled, 0)
-            as first_response_sla_attainment_pct
+            as first_response_sla_attainment_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from response_weekly
     left join sla_weekly
         on

@@ -1,7 +1,22 @@
+{#- Incremental per article (macros/refresh_scope.sql): an article's months are recomputed
+    together (its title is the latest one over all of them) when one of its views was written
+    since, or when a view that was its was replaced (int_kb_article_view_versions_replaced: the
+    view may have left the article or the month). -#}
+{%- set refresh = {
+    'key': 'article_id',
+    'upstream': [
+        ['fct_kb_article_views', 'article_id'],
+        ['int_kb_article_view_versions_replaced', 'article_id'],
+    ],
+    'changed': ['stale_watermark'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 views as (
     select * from {{ ref('fct_kb_article_views') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 latest_titles as (
@@ -43,7 +58,8 @@ joined as (
         monthly.views_followed_by_contact,
         monthly.self_service_resolutions,
         100.0 * cast(monthly.helpful_votes as {{ type_double() }})
-        / nullif(monthly.helpful_votes + monthly.not_helpful_votes, 0) as helpful_pct
+        / nullif(monthly.helpful_votes + monthly.not_helpful_votes, 0) as helpful_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from monthly
     left join latest_titles
         on

@@ -1,7 +1,9 @@
 {#- A target not achieved yet has a running clock (elapsed_minutes grows, the breach may still
-    come): an incremental run recomputes its ticket (macros/refresh_scope.sql). -#}
+    come): an incremental run recomputes its ticket (macros/refresh_scope.sql). The rows it
+    replaces go to int_sla_event_versions_replaced, for the KPI rollups by period. -#}
 {%- set refresh = {
     'key': 'ticket_id',
+    'keep_replaced': 'int_sla_event_versions_replaced',
     'upstream': [
         ['int_tickets_joined_to_schedules', 'ticket_id'],
         ['int_ticket_milestones_measured', 'ticket_id'],
