@@ -185,6 +185,27 @@
         full outer join {{ this }} as stored_weeks
             on spine_weeks.date_week = stored_weeks.date_week
         where spine_weeks.date_week is null or stored_weeks.date_week is null
+    {%- elif check == 'event_version_months' -%}
+        {#- kpi_workflow_usage: the months of every version of the ticket events staged since
+            (base_landing__ticket_events keeps each delivered version: a re-delivered event may
+            have left the month its earlier version was in). -#}
+        select {{ reporting_month('created_at') }} as refresh_key
+        from {{ ref('base_landing__ticket_events') }}
+        where
+            created_at is not null
+            and event_id in (
+                select event_id from {{ ref('stg_landing__ticket_events') }}
+                where _refreshed_at > {{ last_refreshed_at() }}
+            )
+    {%- elif check == 'macro_months' -%}
+        {#- kpi_workflow_usage: the months where a macro re-delivered since was applied (its
+            title and kind are copied into the rows). -#}
+        select {{ key }} as refresh_key
+        from {{ this }}
+        where macro_id in (
+            select macro_id from {{ ref('stg_landing__macros') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        )
     {%- elif check == 'surveyed_contacts' -%}
         {#- Responses naming a ticket, chat or call written since (the contact may exist now). -#}
         select response_id as refresh_key

@@ -1,7 +1,22 @@
+{%- set event_month = reporting_month('created_at') %}
+{#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when an event of it
+    was staged since, when an earlier version of an event staged since was in it (check
+    `event_version_months`: a re-delivered event may have moved to another month), and when a
+    macro applied in it was re-delivered (its title or kind). -#}
+{%- set refresh = {
+    'key': 'date_month',
+    'upstream': [
+        ['stg_landing__ticket_events', event_month],
+    ],
+    'changed': ['event_version_months', 'macro_months'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 events as (
     select * from {{ ref('stg_landing__ticket_events') }}
+    where {{ in_refresh_scope(refresh, key=event_month) }}
 ),
 
 macros as (
@@ -13,7 +28,7 @@ dated_events as (
         ticket_id,
         event_type,
         macro_id,
-        {{ reporting_month('created_at') }} as date_month
+        {{ event_month }} as date_month
     from events
 ),
 
@@ -65,7 +80,8 @@ ranked as (
         rank() over (
             partition by usage.date_month
             order by usage.applications desc
-        ) as usage_rank
+        ) as usage_rank,
+        {{ refreshed_at() }} as _refreshed_at
     from usage
     inner join month_tickets
         on usage.date_month = month_tickets.date_month
