@@ -56,6 +56,15 @@
     cross join (select distinct survey_type from {{ responses }}) as survey_types
 {%- endmacro %}
 
+{#- kpi_self_service's spine: one row per week (date_week), every week from the first to the
+    last with a knowledge-base view. `views` is a relation or CTE with viewed_date. -#}
+{% macro self_service_week_spine(views) -%}
+    {{ week_series(
+        '(select min(viewed_date) from ' ~ views ~ ')',
+        '(select max(viewed_date) from ' ~ views ~ ')',
+    ) }}
+{%- endmacro %}
+
 {#- True when a ';'-joined token list (fct_tickets.tags) holds any of the tokens, compared
     case-insensitively. An empty token list matches nothing. -#}
 {% macro list_contains_any_token(list_expr, tokens) -%}

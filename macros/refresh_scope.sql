@@ -26,6 +26,11 @@
       response names a contact that was written since (or is linked to one whose attributes
       were), a contact's next contact changed.
 
+    A rollup whose rows also summarize the periods before their own (`trailing_periods`:
+    [datepart, n]: each row looks back n periods, as kpi_complaints_monthly's recurrence over the
+    last 6 months does) has every key in scope put the n periods after it in scope too (the key
+    is then a date).
+
     A model whose rows can move between the periods a KPI rollup groups by (a re-delivered
     record with another date) names a log of its replaced rows (`keep_replaced`: the name of a
     model that selects no row of it, only the columns to keep: the key and the columns periods
@@ -40,9 +45,10 @@
     where the spine and its stored rows differ (`survey_month_spine`).
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
-    'running_clock': <condition>, 'changed': [...], 'keep_replaced': <model>}. A model passes the
-    same dict to its config (`refresh_scope`, read by the strategy) and to `in_refresh_scope()`
-    (unit tests do not see a model's custom config).
+    'running_clock': <condition>, 'changed': [...], 'keep_replaced': <model>,
+    'trailing_periods': [datepart, n]}. A model passes the same dict to its config
+    (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do not see a
+    model's custom config).
 
     What the scope does not see needs a full refresh (the job does not detect it): a change of
     the project's SQL, of the seeds (business hours, holidays, SLA policies) or of vars, an as-of
@@ -84,7 +90,23 @@
     {%- for check in scope.get('changed', []) -%}
         {%- do parts.append(changed_keys(check, scope['key'])) -%}
     {%- endfor -%}
+    {%- set trailing = scope.get('trailing_periods') -%}
+    {%- if trailing -%}
+    select cast(
+        {{ dbt.dateadd(trailing[0], 'trailing_offsets.periods', 'touched_keys.refresh_key') }}
+        as date
+    ) as refresh_key
+    from (
+        {{ parts | join('\n    union\n    ') }}
+    ) as touched_keys
+    cross join (
+        {%- for offset in range(trailing[1] + 1) %}
+        select {{ offset }} as periods{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as trailing_offsets
+    {%- else -%}
     {{ parts | join('\n    union\n    ') }}
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Keys whose stored rows no longer match what they were derived from. -#}
@@ -174,13 +196,9 @@
         {#- kpi_self_service: the weeks where its spine (every week from the first to the last
             with knowledge-base views) and its stored weeks do not match (the range grew or
             shrank). -#}
-        {%- set views = ref('fct_kb_article_views') %}
         select coalesce(spine_weeks.date_week, stored_weeks.date_week) as refresh_key
         from (
-            {{ week_series(
-                '(select min(viewed_date) from ' ~ views ~ ')',
-                '(select max(viewed_date) from ' ~ views ~ ')'
-            ) }}
+            {{ self_service_week_spine(ref('fct_kb_article_views')) }}
         ) as spine_weeks
         full outer join {{ this }} as stored_weeks
             on spine_weeks.date_week = stored_weeks.date_week
@@ -282,6 +300,21 @@
     )
     {%- else %}
     true
+    {%- endif %}
+{%- endmacro %}
+
+{#- The stored rows of this model outside the refresh scope (this run leaves them as they are),
+    as a select of `columns` where `condition` holds: a rollup whose rows look back at other
+    periods reads the periods out of scope from them. A full build has none (a select of
+    `empty_like`, a relation or CTE with those columns, that returns no row). -#}
+{% macro stored_rows_out_of_scope(scope, columns, condition, empty_like) -%}
+    select distinct {{ columns | join(', ') }}
+    {%- if is_incremental() %}
+    from {{ this }}
+    where {{ condition }} and not ({{ in_refresh_scope(scope) }})
+    {%- else %}
+    from {{ empty_like }}
+    where 1 = 0
     {%- endif %}
 {%- endmacro %}
 

@@ -259,6 +259,7 @@ def test_a_night_rewrites_only_the_keys_whose_rows_changed(warehouses: dict[str,
         ("fct_contacts", "contact_id", "int_contact_versions_replaced"),
         ("fct_sla_events", "sla_event_id", "int_sla_event_versions_replaced"),
         ("fct_kb_article_views", "view_id", "int_kb_article_view_versions_replaced"),
+        ("fct_tickets", "ticket_id", "int_ticket_versions_replaced"),
     ],
 )
 def test_the_night_logged_the_rows_it_replaced(
@@ -414,6 +415,14 @@ def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
             "select date_month, sum(article_views) from marts.kpi_kb_articles group by 1",
         ),
         (
+            "stg_landing__tickets",
+            ("ticket_id", "ticket_id"),
+            ("true", "created_at", "updated_at"),
+            ("kpi_complaints_monthly",),
+            ("int_ticket_versions_replaced", "ticket_id", "created_at"),
+            "select date_month, sum(tickets) from marts.kpi_complaints_monthly group by 1",
+        ),
+        (
             # No log: base_landing__ticket_events keeps the version the night replaced.
             "stg_landing__ticket_events",
             ("event_id", "event_id"),
@@ -434,7 +443,7 @@ def test_a_record_that_moved_to_another_month_refreshes_both_months(
     log: tuple[str, str, str] | None,
     monthly: str,
 ) -> None:
-    """A re-delivered record (the earliest survey response, the earliest call) whose date moved
+    """A re-delivered record (the earliest survey response, call, ticket, ...) whose date moved
     two months on: its fact logs where its old row was, and the KPI rollups refreshed by month
     count it in its new month and no longer in the old one: the same tables as full rebuilds of
     them on the same data. Being the earliest, it may also shrink a rollup's range of months.

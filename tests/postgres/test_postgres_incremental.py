@@ -146,6 +146,7 @@ def test_every_table_after_the_night_matches_a_full_build_on_duckdb(builds: Buil
         ("fct_contacts", "contact_id", "int_contact_versions_replaced"),
         ("fct_sla_events", "sla_event_id", "int_sla_event_versions_replaced"),
         ("fct_kb_article_views", "view_id", "int_kb_article_view_versions_replaced"),
+        ("fct_tickets", "ticket_id", "int_ticket_versions_replaced"),
     ],
 )
 def test_the_night_logged_the_rows_it_replaced(

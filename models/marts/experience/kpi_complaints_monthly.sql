@@ -1,7 +1,25 @@
+{%- set created_month = reporting_month('created_at') %}
+{#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when a ticket of it
+    was written since (new, re-delivered, a late event, a clock still running), when a ticket
+    that was in it was replaced (its old row is in int_ticket_versions_replaced: it may have
+    left the month), and so are the 5 months after each of those (`trailing_periods`: their
+    months_with_complaints_last_6 looks back at it). -#}
+{%- set refresh = {
+    'key': 'date_month',
+    'upstream': [
+        ['fct_tickets', created_month],
+        ['int_ticket_versions_replaced', created_month],
+    ],
+    'changed': ['stale_watermark'],
+    'trailing_periods': ['month', 5],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
+    where {{ in_refresh_scope(refresh, key=created_month) }}
 ),
 
 flagged as (
@@ -40,12 +58,27 @@ monthly_totals as (
     group by 1
 ),
 
-category_complaint_months as (
+scoped_complaint_months as (
     select distinct
         date_month,
         category
     from flagged
     where is_complaint
+),
+
+{#- a month out of scope is unchanged: its stored rows say which categories had complaints -#}
+{%- set stored_columns = ['date_month', 'category'] %}
+
+stored_complaint_months as (
+    {{ stored_rows_out_of_scope(
+        refresh, stored_columns, 'complaints > 0', 'scoped_complaint_months'
+    ) }}
+),
+
+category_complaint_months as (
+    select * from scoped_complaint_months
+    union
+    select * from stored_complaint_months
 ),
 
 category_months as (
@@ -85,7 +118,8 @@ joined as (
         100.0 * cast(slices.complaints as {{ type_double() }})
         / nullif(slices.tickets, 0) as complaint_share_pct,
         100.0 * cast(slices.complaints as {{ type_double() }})
-        / nullif(monthly_totals.month_tickets, 0) as share_of_month_tickets_pct
+        / nullif(monthly_totals.month_tickets, 0) as share_of_month_tickets_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from slices
     inner join monthly_totals
         on slices.date_month = monthly_totals.date_month

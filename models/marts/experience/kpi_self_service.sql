@@ -54,16 +54,9 @@ weekly_contacts as (
     group by 1
 ),
 
-bounds as (
-    -- Over every view: the range of weeks does not depend on the weeks in scope.
-    select
-        min(viewed_date) as first_date,
-        max(viewed_date) as last_date
-    from views
-),
-
 all_weeks as (
-    {{ week_series('(select first_date from bounds)', '(select last_date from bounds)') }}
+    -- over every view: the range of weeks does not depend on the weeks in scope
+    {{ self_service_week_spine('views') }}
 ),
 
 weeks as (

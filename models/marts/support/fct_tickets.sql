@@ -1,8 +1,10 @@
 {#- Incremental (macros/refresh_scope.sql): a ticket is recomputed when its staged row or one of
     its measured rows (milestones, status times, SLA targets) was written since this model's last
-    build, or when a customer, agent or team attribute copied into its row changed. -#}
+    build, or when a customer, agent or team attribute copied into its row changed. The rows it
+    replaces go to int_ticket_versions_replaced, for the KPI rollups by period. -#}
 {%- set refresh = {
     'key': 'ticket_id',
+    'keep_replaced': 'int_ticket_versions_replaced',
     'upstream': [
         ['stg_landing__tickets', 'ticket_id'],
         ['int_ticket_milestones_measured', 'ticket_id'],
