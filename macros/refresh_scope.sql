@@ -203,6 +203,29 @@
         full outer join {{ this }} as stored_weeks
             on spine_weeks.date_week = stored_weeks.date_week
         where spine_weeks.date_week is null or stored_weeks.date_week is null
+    {%- elif check == 'retention_and_turnover_months' -%}
+        {#- kpi_support_overview_monthly: the months where the churn or turnover rate it copies
+            differs from kpi_retention_monthly's or kpi_agent_turnover_monthly's now (both are
+            rebuilt in full every night: only a comparison says what changed), a month they
+            have and the stored rows do not, and a stored month without contacts they no
+            longer have. -#}
+        select coalesce(current_rates.date_month, stored_rates.date_month) as refresh_key
+        from (
+            select
+                coalesce(retention.date_month, turnover.date_month) as date_month,
+                retention.churn_rate_pct,
+                turnover.turnover_rate_pct
+            from {{ ref('kpi_retention_monthly') }} as retention
+            full outer join {{ ref('kpi_agent_turnover_monthly') }} as turnover
+                on retention.date_month = turnover.date_month
+        ) as current_rates
+        full outer join {{ this }} as stored_rates
+            on current_rates.date_month = stored_rates.date_month
+        where
+            stored_rates.date_month is null
+            or (current_rates.date_month is null and stored_rates.contacts = 0)
+            or current_rates.churn_rate_pct is distinct from stored_rates.churn_rate_pct
+            or current_rates.turnover_rate_pct is distinct from stored_rates.turnover_rate_pct
     {%- elif check == 'event_version_months' -%}
         {#- kpi_workflow_usage: the months of every version of the ticket events staged since
             (base_landing__ticket_events keeps each delivered version: a re-delivered event may

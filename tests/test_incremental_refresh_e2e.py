@@ -392,7 +392,7 @@ def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
             "stg_landing__survey_responses",
             ("response_id", "response_id"),
             ("survey_type = 'csat'", "responded_at"),
-            ("kpi_csat_by_dimension", "kpi_survey_monthly"),
+            ("kpi_csat_by_dimension", "kpi_survey_monthly", "kpi_support_overview_monthly"),
             ("int_survey_response_versions_replaced", "response_id", "responded_date"),
             "select date_month, sum(responses) from marts.kpi_csat_by_dimension"
             " where dimension = 'channel' group by 1",
@@ -401,7 +401,12 @@ def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
             "stg_landing__calls",
             ("call_id", "'call:' || call_id"),
             ("direction != 'outbound'", "queued_at", "answered_at", "ended_at"),
-            ("kpi_time_with_customer", "kpi_segment_response_times", "kpi_self_service"),
+            (
+                "kpi_time_with_customer",
+                "kpi_segment_response_times",
+                "kpi_self_service",
+                "kpi_support_overview_monthly",
+            ),
             ("int_contact_versions_replaced", "contact_id", "started_date"),
             "select month_start_date, sum(contacts) from marts.kpi_time_with_customer"
             " where source = 'call' group by 1",
@@ -418,7 +423,7 @@ def test_a_warehouse_built_by_an_older_project_stops_before_dbt(
             "stg_landing__tickets",
             ("ticket_id", "ticket_id"),
             ("true", "created_at", "updated_at"),
-            ("kpi_complaints_monthly",),
+            ("kpi_complaints_monthly", "kpi_support_overview_monthly"),
             ("int_ticket_versions_replaced", "ticket_id", "created_at"),
             "select date_month, sum(tickets) from marts.kpi_complaints_monthly group by 1",
         ),

@@ -103,9 +103,10 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["fct_kb_article_views"] == "coalesce(customer_id, view_id)"  # a customer's views
     assert keys["fct_survey_responses"] == "response_id"
     assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
-    # Eight rollups are refreshed by period (or article); the other rollups and dimensions in full.
+    # Nine rollups are refreshed by period (or article); the other rollups and dimensions in full.
     assert keys["kpi_csat_by_dimension"] == keys["kpi_survey_monthly"] == "date_month"
     assert keys["kpi_workflow_usage"] == keys["kpi_complaints_monthly"] == "date_month"
+    assert keys["kpi_support_overview_monthly"] == "date_month"
     assert keys["kpi_time_with_customer"] == "month_start_date"
     assert keys["kpi_segment_response_times"] == "week_start_date"
     assert keys["kpi_self_service"] == "date_week"
@@ -120,6 +121,7 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
         "kpi_kb_articles",
         "kpi_workflow_usage",
         "kpi_complaints_monthly",
+        "kpi_support_overview_monthly",
     }
     assert not any(n.endswith("_versions_replaced") for n in keys)  # logs are not published
 

@@ -2,7 +2,7 @@
     `keep_replaced`): fct_tickets' strategy copies the columns below of a ticket's old row here
     before it deletes it, `_refreshed_at` = the run that replaced it. This model itself selects
     no row, so a build creates it empty with these columns. KPI rollups by period read it to
-    recompute the month a re-delivered ticket left (another created_at). -#}
+    recompute the months a re-delivered ticket left (another created_at or last solve). -#}
 {{ replaced_rows_log_config() }}
 with
 
@@ -14,6 +14,7 @@ no_rows as (
     select
         ticket_id,
         created_at,
+        last_solved_at,
         _refreshed_at
     from tickets
     where 1 = 0

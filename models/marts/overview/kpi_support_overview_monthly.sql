@@ -1,31 +1,70 @@
+{%- set started_month = reporting_month('started_at') %}
+{%- set solved_month = reporting_month('last_solved_at') %}
+{%- set settled_at = 'case when is_breached then breach_at else achieved_at end' %}
+{%- set settled_month = reporting_month(settled_at) %}
+{#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when a contact, a
+    solved ticket or a settled SLA target of it was written since, when one that was in it was
+    replaced (the logs int_contact_versions_replaced, int_ticket_versions_replaced,
+    int_sla_event_versions_replaced: it may have left the month; a replaced SLA row puts both
+    its breach and its achievement month in scope), when its survey or complaint rows were
+    written since (or a response or ticket that was in it was replaced: its rows there may be
+    gone), and when the churn or turnover rate copied into it changed (check
+    `retention_and_turnover_months`: those two rollups are rebuilt in full every night, so a
+    comparison finds what changed). -#}
+{%- set refresh = {
+    'key': 'date_month',
+    'upstream': [
+        ['fct_contacts', started_month],
+        ['int_contact_versions_replaced', month_start('started_date')],
+        ['fct_tickets', solved_month],
+        ['int_ticket_versions_replaced', solved_month],
+        ['int_ticket_versions_replaced', reporting_month('created_at')],
+        ['fct_sla_events', settled_month],
+        ['int_sla_event_versions_replaced', reporting_month('breach_at')],
+        ['int_sla_event_versions_replaced', reporting_month('achieved_at')],
+        ['kpi_survey_monthly', 'date_month'],
+        ['int_survey_response_versions_replaced', month_start('responded_date')],
+        ['kpi_complaints_monthly', 'date_month'],
+    ],
+    'changed': ['stale_watermark', 'retention_and_turnover_months'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 contacts as (
     select * from {{ ref('fct_contacts') }}
+    where {{ in_refresh_scope(refresh, key=started_month) }}
 ),
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
+    where {{ in_refresh_scope(refresh, key=solved_month) }}
 ),
 
 sla_events as (
     select * from {{ ref('fct_sla_events') }}
+    where {{ in_refresh_scope(refresh, key=settled_month) }}
 ),
 
 survey_monthly as (
     select * from {{ ref('kpi_survey_monthly') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 complaints_monthly as (
     select * from {{ ref('kpi_complaints_monthly') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 retention_monthly as (
     select * from {{ ref('kpi_retention_monthly') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 turnover_monthly as (
     select * from {{ ref('kpi_agent_turnover_monthly') }}
+    where {{ in_refresh_scope(refresh) }}
 ),
 
 contacts_monthly as (
@@ -57,8 +96,7 @@ resolution_monthly as (
 
 sla_monthly as (
     select
-        {{ reporting_month('case when is_breached then breach_at else achieved_at end') }}
-            as date_month,
+        {{ settled_month }} as date_month,
         100.0 * cast(count(case when not is_breached then 1 end) as {{ type_double() }})
         / nullif(count(*), 0) as sla_attainment_pct
     from sla_events
@@ -115,7 +153,8 @@ overview as (
         coalesce(complaints_totals.complaints, 0) as complaints,
         sla_monthly.sla_attainment_pct,
         retention_monthly.churn_rate_pct,
-        turnover_monthly.turnover_rate_pct
+        turnover_monthly.turnover_rate_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from months
     left join contacts_monthly
         on months.date_month = contacts_monthly.date_month
