@@ -512,3 +512,64 @@ def test_a_record_that_moved_to_another_month_refreshes_both_months(
     assert after.get(old_month, 0) == before[old_month] - 1
     assert after[new_month] == before.get(new_month, 0) + 1
     assert incremental == dbt_run("--full-refresh", "--select", " ".join(rollups))
+
+
+def test_a_contact_that_moved_to_another_customer_refreshes_both_customers(
+    warehouses: dict[str, Any], tmp_path: Path
+) -> None:
+    """A call re-delivered under another customer: fct_contacts logs the customer it left, so
+    the per-customer totals (int_contacts_aggregated_to_customers, refreshed by customer) count it
+    for the new customer and no longer for the old one, and kpi_customer_contacts equals a full
+    rebuild on the same data."""
+    import duckdb
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouses["incremental"], warehouse)
+    totals = "select customer_id, contacts from intermediate.int_contacts_aggregated_to_customers"
+    with duckdb.connect(str(warehouse)) as con:
+        # The earliest inbound call with a customer, re-delivered under another customer.
+        ((call_id, old_customer),) = con.execute(
+            "select call_id, customer_id from staging.stg_landing__calls"
+            " where direction != 'outbound' and customer_id is not null"
+            " order by queued_at, call_id limit 1"
+        ).fetchall()
+        ((new_customer,),) = con.execute(
+            "select min(customer_id) from staging.stg_landing__customers where customer_id != ?",
+            [old_customer],
+        ).fetchall()
+        con.execute(
+            "update staging.stg_landing__calls set customer_id = ?,"
+            " _refreshed_at = current_timestamp::timestamp where call_id = ?",
+            [new_customer, call_id],
+        )
+        before = dict(con.execute(totals).fetchall())
+    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "REPORTING_TIMEZONE": "UTC"}
+    rollups = ("int_contacts_aggregated_to_customers", "kpi_customer_contacts")
+
+    def dbt_run(*args: str) -> dict[str, list[tuple]]:
+        target = ("--target-path", str(tmp_path / "target"), "--profiles-dir", str(REPO_ROOT))
+        subprocess.run(
+            [DBT, "run", "--quiet", *args, "--vars", f"{{as_of: '{AS_OF}'}}", *target],
+            cwd=REPO_ROOT,
+            check=True,
+            env=env,
+        )
+        tables = built_tables(warehouse)
+        return {
+            name: sorted(query(warehouse, f"select {compared_columns(tables[table])} from {table}"))
+            for name in rollups
+            for table in [next(t for t in tables if t.endswith(f".{name}"))]
+        }
+
+    between = " ".join(f"stg_landing__calls+,+{m}" for m in rollups)
+    incremental = dbt_run("--select", f"{between} int_contact_versions_replaced")
+    logged = query(
+        warehouse,
+        "select customer_id from intermediate.int_contact_versions_replaced"
+        f" where contact_id = 'call:{call_id}'",
+    )
+    assert (old_customer,) in logged
+    after = dict(query(warehouse, totals))
+    assert after.get(old_customer, 0) == before[old_customer] - 1
+    assert after[new_customer] == before.get(new_customer, 0) + 1
+    assert incremental == dbt_run("--full-refresh", "--select", " ".join(rollups))

@@ -4,33 +4,9 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-contacts as (
-    select * from {{ ref('fct_contacts') }}
-),
-
 customer_totals as (
-    select
-        customer_id,
-        count(*) as contacts,
-        count(case when source = 'ticket' then 1 end) as tickets,
-        count(case when source = 'chat' then 1 end) as chats,
-        count(case when source = 'call' then 1 end) as calls,
-        min(started_at) as first_contact_at,
-        max(started_at) as last_contact_at,
-        count(distinct agent_id) as distinct_agents,
-        {{ exact_sum('handle_seconds') }} as total_handle_seconds,
-        count(
-            case
-                when
-                    {{ seconds_between('started_at', as_of_timestamp()) }} > 0
-                    and {{ seconds_between('started_at', as_of_timestamp()) }}
-                    <= {{ 90 * 86400 }}
-                    then 1
-            end
-        ) as contacts_last_90_days
-    from contacts
-    where customer_id is not null
-    group by 1
+    -- refreshed by customer (its contacts written or replaced since, or still in the 90 days)
+    select * from {{ ref('int_contacts_aggregated_to_customers') }}
 ),
 
 joined as (
