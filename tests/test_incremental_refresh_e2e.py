@@ -150,6 +150,29 @@ def compared_columns(columns: list[tuple[str, str]]) -> str:
     )
 
 
+def dbt_run_and_read(
+    warehouse: Path, tmp_path: Path, models: tuple[str, ...], *args: str
+) -> dict[str, list[tuple]]:
+    """`dbt run *args` on `warehouse` (as of AS_OF, reporting in UTC); then each of `models`'
+    rows, sorted, with the columns the warehouses are compared on."""
+    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "REPORTING_TIMEZONE": "UTC"}
+    target = ("--target-path", str(tmp_path / "target"), "--profiles-dir", str(REPO_ROOT))
+    subprocess.run(
+        [DBT, "run", "--quiet", *args, "--vars", f"{{as_of: '{AS_OF}'}}", *target],
+        cwd=REPO_ROOT,
+        check=True,
+        env=env,
+    )
+    tables = built_tables(warehouse)
+    read = {}
+    for model in models:
+        (table,) = [t for t in tables if t.split(".", 1)[1] == model]
+        read[model] = sorted(
+            query(warehouse, f"select {compared_columns(tables[table])} from {table}")
+        )
+    return read
+
+
 def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]) -> None:
     day_events = (deliveries["day"] / "ticket_events").glob("*.csv")
     late = _scalar(
@@ -477,23 +500,9 @@ def test_a_record_that_moved_to_another_month_refreshes_both_months(
             [record_id],
         )
         before = dict(con.execute(monthly).fetchall())
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "REPORTING_TIMEZONE": "UTC"}
 
     def dbt_run(*args: str) -> dict[str, list[tuple]]:
-        target = ("--target-path", str(tmp_path / "target"), "--profiles-dir", str(REPO_ROOT))
-        subprocess.run(
-            [DBT, "run", "--quiet", *args, "--vars", f"{{as_of: '{AS_OF}'}}", *target],
-            cwd=REPO_ROOT,
-            check=True,
-            env=env,
-        )
-        tables = built_tables(warehouse)
-        return {
-            m: sorted(
-                query(warehouse, f"select {compared_columns(tables[f'marts.{m}'])} from marts.{m}")
-            )
-            for m in rollups
-        }
+        return dbt_run_and_read(warehouse, tmp_path, rollups, *args)
 
     # Every model between the staged table and the rollups, and the log.
     between = " ".join(f"{staged}+,+{m}" for m in rollups)
@@ -543,23 +552,10 @@ def test_a_contact_that_moved_to_another_customer_refreshes_both_customers(
             [new_customer, call_id],
         )
         before = dict(con.execute(totals).fetchall())
-    env = {**os.environ, "WAREHOUSE_PATH": str(warehouse), "REPORTING_TIMEZONE": "UTC"}
     rollups = ("int_contacts_aggregated_to_customers", "kpi_customer_contacts")
 
     def dbt_run(*args: str) -> dict[str, list[tuple]]:
-        target = ("--target-path", str(tmp_path / "target"), "--profiles-dir", str(REPO_ROOT))
-        subprocess.run(
-            [DBT, "run", "--quiet", *args, "--vars", f"{{as_of: '{AS_OF}'}}", *target],
-            cwd=REPO_ROOT,
-            check=True,
-            env=env,
-        )
-        tables = built_tables(warehouse)
-        return {
-            name: sorted(query(warehouse, f"select {compared_columns(tables[table])} from {table}"))
-            for name in rollups
-            for table in [next(t for t in tables if t.endswith(f".{name}"))]
-        }
+        return dbt_run_and_read(warehouse, tmp_path, rollups, *args)
 
     between = " ".join(f"stg_landing__calls+,+{m}" for m in rollups)
     incremental = dbt_run("--select", f"{between} int_contact_versions_replaced")
