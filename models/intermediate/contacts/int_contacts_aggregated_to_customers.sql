@@ -1,17 +1,17 @@
 {%- set window_start = dbt.dateadd('day', -90, as_of_timestamp()) %}
 {#- Incremental per customer (macros/refresh_scope.sql): a customer is recomputed when a contact
     of theirs was written since, when a contact that was theirs was replaced (its old row is in
-    int_contact_versions_replaced: it may have moved to another customer), and while their
-    latest contact is no older than the 90-day window before the as-of instant (the window
-    moves every night: contacts_last_90_days runs on with it; a customer whose latest contact
-    is older keeps 0 until a new contact, which is a written row). -#}
+    int_contact_versions_replaced: it may have moved to another customer), and while the 90-day
+    window before the as-of instant can change their count: a contact was in the window when
+    the row was written (it may have left it since), or is in it now (it may have entered it).
+    Any other customer's count stays as it is until a new contact, which is a written row. -#}
 {%- set refresh = {
     'key': 'customer_id',
     'upstream': [
         ['fct_contacts', 'customer_id'],
         ['int_contact_versions_replaced', 'customer_id'],
     ],
-    'running_clock': 'last_contact_at >= ' ~ window_start,
+    'running_clock': 'contacts_last_90_days > 0 or last_contact_at >= ' ~ window_start,
 } -%}
 {{ refreshed_by_scope(refresh) }}
 
