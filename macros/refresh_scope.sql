@@ -17,6 +17,11 @@
       a column of both models, the keys this model's stored rows have for the written upstream
       rows are in scope too: a knowledge-base view that moved to another customer leaves the old
       customer's views;
+    - (`earlier_versions`: [staged model, model keeping every delivered version, record id,
+      key expression in it]) the keys that every delivered version of the staged records written
+      since named: a ticket event or chat message re-delivered under another ticket or
+      conversation leaves the parent it was staged under before, and that parent must lose it
+      (the staged row names only the new one);
     - (`running_clock`) a condition on this model's own rows says that a value runs on with the
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
       not closed): such keys are recomputed every run until the clock stops;
@@ -45,15 +50,14 @@
     where the spine and its stored rows differ (`survey_month_spine`).
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
-    'running_clock': <condition>, 'changed': [...], 'keep_replaced': <model>,
-    'trailing_periods': [datepart, n]}. A model passes the same dict to its config
+    'earlier_versions': [...], 'running_clock': <condition>, 'changed': [...],
+    'keep_replaced': <model>, 'trailing_periods': [datepart, n]}. A model passes the same dict to its config
     (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do not see a
     model's custom config).
 
     What the scope does not see needs a full refresh (the job does not detect it): a change of
-    the project's SQL, of the seeds (business hours, holidays, SLA policies) or of vars, an as-of
-    instant earlier than the last build's, and a record re-delivered under another parent key (an
-    event moved to another ticket leaves the old ticket's figures as they were). -#}
+    the project's SQL, of the seeds (business hours, holidays, SLA policies) or of vars, or an
+    as-of instant earlier than the last build's. -#}
 
 {#- This dbt invocation's start (UTC), the same for every row it writes. -#}
 {% macro refreshed_at() -%}
@@ -80,6 +84,13 @@
                 ~ upstream[2] ~ ' in (select ' ~ upstream[2] ~ ' ' ~ written ~ ')'
             ) -%}
         {%- endif -%}
+    {%- endfor -%}
+    {%- for staged, versions, record_id, versions_key in scope.get('earlier_versions', []) -%}
+        {%- do parts.append(
+            'select ' ~ versions_key ~ ' as refresh_key from ' ~ ref(versions) ~ ' where '
+            ~ record_id ~ ' in (select ' ~ record_id ~ ' from ' ~ ref(staged)
+            ~ ' where _refreshed_at > ' ~ last_refreshed_at() ~ ')'
+        ) -%}
     {%- endfor -%}
     {%- if scope.get('running_clock') -%}
         {%- do parts.append(
@@ -274,10 +285,24 @@
             where _refreshed_at > {{ last_refreshed_at() }}
         )
     {%- elif check == 'contact_surveys' -%}
-        {#- Contacts whose survey links were written since. -#}
+        {#- Contacts whose survey links were written since, and every contact an earlier
+            delivered version of those responses named (a response re-delivered under another
+            ticket, chat or call leaves its old contact; over-inclusive where a version named
+            more than one). -#}
+        {%- set written_links -%}
+            select response_id from {{ ref('int_survey_responses_linked_to_contacts') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        {%- endset -%}
         select contact_id as refresh_key
         from {{ ref('int_survey_responses_linked_to_contacts') }}
         where _refreshed_at > {{ last_refreshed_at() }} and contact_id is not null
+        {%- for source, column in [('ticket', 'ticket_id'), ('chat', 'conversation_id'),
+                                   ('call', 'call_id')] %}
+        union
+        select '{{ source }}:' || {{ column }} as refresh_key
+        from {{ ref('base_landing__survey_responses') }}
+        where {{ column }} is not null and response_id in ({{ written_links }})
+        {%- endfor %}
     {%- elif check == 'preceding_contacts' -%}
         {#- The contacts whose next contact (of the same customer) may have changed: the one a
             written contact follows now, and the one it followed when this model last ran (its

@@ -194,6 +194,18 @@ def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]
         " using (customer_id) where h.segment is distinct from d.segment",
     )
     assert moved_segment > 0
+    for entity, key, parent in (
+        ("ticket_events", "event_id", "ticket_id"),
+        ("chat_messages", "message_id", "conversation_id"),
+        ("survey_responses", "response_id", "ticket_id"),
+    ):
+        moved_parent = _scalar(
+            "select count(*)"
+            f" from read_csv('{deliveries['history']}/{entity}/*.csv', all_varchar = true) as h"
+            f" join read_csv('{deliveries['day']}/{entity}/*.csv', all_varchar = true) as d"
+            f" using ({key}) where h.{parent} is distinct from d.{parent}",
+        )
+        assert moved_parent > 0, entity
 
 
 def test_the_second_run_read_only_new_files(warehouses: dict[str, Any]) -> None:

@@ -12,7 +12,10 @@ A nightly refresh sees the second delivery as one day of new data, with what rea
 - **late records**: a share of older ticket events and survey responses (chosen by a hash of the
   id, so the split is reproducible) arrives only with the day's delivery;
 - **changed dimensions**: a share of older customers (chosen the same way) showed another segment
-  in the history and comes again with the day in its current segment.
+  in the history and comes again with the day in its current segment;
+- **moved re-deliveries**: a share of older ticket events, chat messages and survey responses
+  (chosen the same way) was delivered in the history under another ticket or conversation, and
+  comes again with the day under its own: the parent it left must lose it.
 
 Loading the history, refreshing, then loading the day and refreshing incrementally must give the
 same warehouse as loading both and rebuilding from scratch: the incremental-refresh test and
@@ -46,15 +49,21 @@ class SplitRule:
     changed: tuple[str, str] | None = None
     """(key, column): older rows whose key hashes into the late share showed another value of the
     column in the history, and come again with the day as they are now."""
+    moved: tuple[str, str] | None = None
+    """(key, parent column): older rows whose key hashes into the moved share named another
+    parent in the history (that of the row before them in time), and come again with the day
+    under their own."""
 
 
 RULES: dict[str, SplitRule] = {
     "tickets": SplitRule("created_at", redeliver_after_column="updated_at"),
-    "ticket_events": SplitRule("created_at", late_key="event_id"),
+    "ticket_events": SplitRule("created_at", late_key="event_id", moved=("event_id", "ticket_id")),
     "chat_conversations": SplitRule("started_at", redeliver_after_column="ended_at"),
-    "chat_messages": SplitRule("sent_at"),
+    "chat_messages": SplitRule("sent_at", moved=("message_id", "conversation_id")),
     "calls": SplitRule("queued_at"),
-    "survey_responses": SplitRule("responded_at", late_key="response_id"),
+    "survey_responses": SplitRule(
+        "responded_at", late_key="response_id", moved=("response_id", "ticket_id")
+    ),
     "kb_article_views": SplitRule("viewed_at"),
     "customers": SplitRule("created_at", changed=("customer_id", "segment")),
     "subscriptions": SplitRule("started_at"),
@@ -85,6 +94,11 @@ def _changed(key: str, late_modulo: int) -> str:
     return f"hash({key}) % {late_modulo} = 1"
 
 
+def _moved(key: str, late_modulo: int) -> str:
+    """Rows whose key hashes into the moved share (disjoint from the late and changed shares)."""
+    return f"hash({key}) % {late_modulo} = 2"
+
+
 def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
     """Rows of the history delivery, from the view `src` (all columns text)."""
     if rule.time_column is None:
@@ -100,6 +114,15 @@ def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
             f"select * replace (case when {_changed(key, late_modulo)} then"
             f" case when {column} = 'consumer' then 'smb' else 'consumer' end"
             f" else {column} end as {column}) from src"
+        )
+    if rule.moved:
+        key, parent = rule.moved
+        # The parent of the row before it in time (seldom the same one): a parent that existed
+        # then, so the wrong delivery does not make times negative.
+        select = (
+            f"select * replace (case when {_moved(key, late_modulo)} then coalesce(lag({parent})"
+            f" over (order by {_ts(rule.time_column)}, {key}), {parent})"
+            f" else {parent} end as {parent}) from src"
         )
     if entity == "tickets":
         # The state the evening before: not yet solved, last updated one second before the day.
@@ -126,6 +149,8 @@ def _day_select(rule: SplitRule, late_modulo: int) -> str:
         conditions.append(f"{_ts(rule.redeliver_after_column)} >= $cutoff")
     if rule.changed:
         conditions.append(_changed(rule.changed[0], late_modulo))
+    if rule.moved:
+        conditions.append(_moved(rule.moved[0], late_modulo))
     # Rows without a readable date stay with the history (the warehouse quarantines them there).
     return "select * from src where " + " or ".join(conditions)
 
@@ -185,8 +210,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m orchestration.demo.deliveries",
         description=(
             "Split a demo landing folder into two deliveries: the history before --day, and "
-            "--day itself with changed and identical re-deliveries and late records. Used to "
-            "test and benchmark the incremental nightly refresh."
+            "--day itself with changed, moved and identical re-deliveries and late records. Used "
+            "to test and benchmark the incremental nightly refresh."
         ),
     )
     p.add_argument("--source", type=Path, required=True, help="generated landing folder (CSV)")

@@ -5,6 +5,12 @@
         ['stg_landing__chat_messages', 'conversation_id'],
         ['int_chat_turns_paired', 'conversation_id'],
     ],
+    'earlier_versions': [
+        [
+            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
+            'conversation_id',
+        ],
+    ],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with

@@ -4,6 +4,12 @@
         ['stg_landing__chat_conversations', 'conversation_id'],
         ['stg_landing__chat_messages', 'conversation_id'],
     ],
+    'earlier_versions': [
+        [
+            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
+            'conversation_id',
+        ],
+    ],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with

@@ -1,9 +1,16 @@
+{#- `earlier_versions` (macros/refresh_scope.sql): a ticket whose events were re-delivered under
+    another ticket may have no event counts or reply turns left: an upstream key that loses all
+    its rows writes no row to see, so the parents named by earlier versions of the records
+    staged since are in scope here too. -#}
 {%- set refresh = {
     'key': 'ticket_id',
     'upstream': [
         ['int_tickets_joined_to_schedules', 'ticket_id'],
         ['int_ticket_events_aggregated_to_tickets', 'ticket_id'],
         ['int_ticket_reply_turns_paired', 'ticket_id'],
+    ],
+    'earlier_versions': [
+        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
     ],
     'changed': ['schedule'],
 } -%}

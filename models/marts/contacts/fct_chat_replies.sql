@@ -1,8 +1,18 @@
+{#- `earlier_versions` (macros/refresh_scope.sql): a conversation whose messages were
+    re-delivered under another conversation may have no turns left: an upstream key that loses
+    all its rows writes no row to see, so the parents named by earlier versions of the records
+    staged since are in scope here too. -#}
 {%- set refresh = {
     'key': 'conversation_id',
     'upstream': [
         ['int_chat_turns_paired', 'conversation_id'],
         ['int_chat_conversations_measured', 'conversation_id'],
+    ],
+    'earlier_versions': [
+        [
+            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
+            'conversation_id',
+        ],
     ],
 } -%}
 {{ refreshed_by_scope(refresh) }}

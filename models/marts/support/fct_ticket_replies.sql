@@ -1,6 +1,13 @@
+{#- `earlier_versions` (macros/refresh_scope.sql): a ticket whose events were re-delivered under
+    another ticket may have no reply turns left: an upstream key that loses all its rows writes
+    no row to see, so the parents named by earlier versions of the records staged since are in
+    scope here too. -#}
 {%- set refresh = {
     'key': 'ticket_id',
     'upstream': [['int_ticket_reply_turns_paired', 'ticket_id']],
+    'earlier_versions': [
+        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
+    ],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with
