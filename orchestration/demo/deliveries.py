@@ -53,11 +53,16 @@ class SplitRule:
     """(key, parent column): older rows whose key hashes into the moved share named another
     parent in the history (that of the row before them in time), and come again with the day
     under their own."""
+    moved_rarity: int = 1
+    """The moved share is the late share divided by this (a ticket has many events: moving as
+    many of them as of the other records would touch most tickets of a small data set)."""
 
 
 RULES: dict[str, SplitRule] = {
     "tickets": SplitRule("created_at", redeliver_after_column="updated_at"),
-    "ticket_events": SplitRule("created_at", late_key="event_id", moved=("event_id", "ticket_id")),
+    "ticket_events": SplitRule(
+        "created_at", late_key="event_id", moved=("event_id", "ticket_id"), moved_rarity=4
+    ),
     "chat_conversations": SplitRule("started_at", redeliver_after_column="ended_at"),
     "chat_messages": SplitRule("sent_at", moved=("message_id", "conversation_id")),
     "calls": SplitRule("queued_at"),
@@ -94,9 +99,9 @@ def _changed(key: str, late_modulo: int) -> str:
     return f"hash({key}) % {late_modulo} = 1"
 
 
-def _moved(key: str, late_modulo: int) -> str:
+def _moved(key: str, late_modulo: int, rarity: int) -> str:
     """Rows whose key hashes into the moved share (disjoint from the late and changed shares)."""
-    return f"hash({key}) % {late_modulo} = 2"
+    return f"hash({key}) % {late_modulo * rarity} = 2"
 
 
 def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
@@ -120,7 +125,8 @@ def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
         # The parent of the row before it in time (seldom the same one): a parent that existed
         # then, so the wrong delivery does not make times negative.
         select = (
-            f"select * replace (case when {_moved(key, late_modulo)} then coalesce(lag({parent})"
+            f"select * replace (case when {_moved(key, late_modulo, rule.moved_rarity)}"
+            f" then coalesce(lag({parent})"
             f" over (order by {_ts(rule.time_column)}, {key}), {parent})"
             f" else {parent} end as {parent}) from src"
         )
@@ -150,7 +156,7 @@ def _day_select(rule: SplitRule, late_modulo: int) -> str:
     if rule.changed:
         conditions.append(_changed(rule.changed[0], late_modulo))
     if rule.moved:
-        conditions.append(_moved(rule.moved[0], late_modulo))
+        conditions.append(_moved(rule.moved[0], late_modulo, rule.moved_rarity))
     # Rows without a readable date stay with the history (the warehouse quarantines them there).
     return "select * from src where " + " or ".join(conditions)
 
