@@ -37,8 +37,8 @@ def history_and_day(
     root: Path, tickets: int, seed: int, day: dt.date, days: int
 ) -> dict[str, Path]:
     """Demo data (CSV, one file per entity) ending on `day`, split into `root/history` and the
-    day's delivery `root/day` (new records, changed and identical re-deliveries, late events for
-    2 % of older tickets)."""
+    day's delivery `root/day` (new records, changed and identical re-deliveries, records moved to
+    another parent, late events for 2 % of older tickets)."""
     from orchestration.demo import generate
     from orchestration.demo.deliveries import split_landing
 

@@ -2,7 +2,8 @@
 
 Warehouse A loads the history and builds as of the end of the history, then loads one more day
 (new records, changed and identical re-deliveries, late events for old tickets, customers in
-another segment) and refreshes incrementally as of a day later, so clocks of still-open tickets
+another segment, events, messages and survey responses the history had under another ticket or
+conversation) and refreshes incrementally as of a day later, so clocks of still-open tickets
 move too. Warehouse B loads both deliveries at once and builds with `full_refresh: true`. Every
 table dbt builds must hold the same rows in both, apart from load metadata (when and in which
 order files were loaded, and when a run wrote a row).
