@@ -330,8 +330,21 @@ def run(tickets: int, seed: int, keep: Path | None) -> list[StepResult]:
         steps.update()
         steps.close()
     if keep is None:
-        shutil.rmtree(root, ignore_errors=True)
+        clean_work_dir(root, keep_logs=any(r.failed for r in results))
     return results
+
+
+def clean_work_dir(root: Path, keep_logs: bool) -> None:
+    """Remove the benchmark's working folder; after a failed step, keep its job logs (a failed
+    step's note names its log) and remove the rest (landing files and warehouses: tens of GB)."""
+    if not keep_logs:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for child in root.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.suffix != ".log":
+            child.unlink()
 
 
 def machine_speed(folder: Path, megabytes: int = 512) -> str:

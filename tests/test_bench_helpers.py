@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orchestration.bench import (
     StepResult,
+    clean_work_dir,
     layer_of,
     machine_speed,
     measure,
@@ -86,3 +87,15 @@ def test_machine_speed_reports_both_figures_and_cleans_up(tmp_path: Path) -> Non
     note = machine_speed(tmp_path, megabytes=4)
     assert "Python loop of 20M additions" in note and "MB written and flushed at" in note
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_work_dir_keeps_only_the_job_logs_after_a_failed_step(tmp_path: Path) -> None:
+    for root in (tmp_path / "failed", tmp_path / "passed"):
+        (root / "landing" / "tickets").mkdir(parents=True)
+        (root / "landing" / "tickets" / "t.csv").write_text("ticket_id\n")
+        (root / "warehouse.duckdb").write_bytes(b"x")
+        (root / "nightly-job-full.log").write_text("RUN_FAILURE")
+    clean_work_dir(tmp_path / "failed", keep_logs=True)
+    clean_work_dir(tmp_path / "passed", keep_logs=False)
+    assert [p.name for p in (tmp_path / "failed").iterdir()] == ["nightly-job-full.log"]
+    assert not (tmp_path / "passed").exists()
