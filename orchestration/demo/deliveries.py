@@ -57,6 +57,12 @@ class SplitRule:
     """The moved share is the late share divided by this (a ticket has many events: moving as
     many of them as of the other records would touch most tickets of a small data set)."""
 
+    def __post_init__(self) -> None:
+        if self.changed and self.moved and self.changed[1] == self.moved[1]:
+            raise ValueError(
+                f"split rule: column {self.changed[1]!r} cannot be both changed and moved"
+            )
+
 
 RULES: dict[str, SplitRule] = {
     "tickets": SplitRule("created_at", redeliver_after_column="updated_at"),
@@ -104,6 +110,43 @@ def _moved(key: str, late_modulo: int, rarity: int) -> str:
     return f"hash({key}) % {late_modulo * rarity} = 2"
 
 
+def _history_replacements(entity: str, rule: SplitRule, late_modulo: int) -> list[str]:
+    """The columns the history delivers with other values than the source, as `expr as column`
+    items of one `select * replace (...)` (each rule's changes compose)."""
+    replaced = []
+    if rule.changed:
+        key, column = rule.changed
+        # The value before the change: any other known value (the day delivers the current one).
+        replaced.append(
+            f"case when {_changed(key, late_modulo)} then"
+            f" case when {column} = 'consumer' then 'smb' else 'consumer' end"
+            f" else {column} end as {column}"
+        )
+    if rule.moved:
+        key, parent = rule.moved
+        # The parent of the row before it in time (seldom the same one): a parent that existed
+        # then, so the wrong delivery does not make times negative.
+        replaced.append(
+            f"case when {_moved(key, late_modulo, rule.moved_rarity)}"
+            f" then coalesce(lag({parent})"
+            f" over (order by {_ts(rule.time_column)}, {key}), {parent})"
+            f" else {parent} end as {parent}"
+        )
+    if entity == "tickets":
+        # The state the evening before: not yet solved, last updated one second before the day.
+        updated = _ts("updated_at")
+        replaced.append(
+            f"case when {updated} >= $cutoff and status in ('solved', 'closed') then 'open'"
+            " else status end as status"
+        )
+        replaced.append(
+            f"case when {updated} >= $cutoff"
+            " then strftime(($cutoff - interval 1 second) at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
+            " else updated_at end as updated_at"
+        )
+    return replaced
+
+
 def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
     """Rows of the history delivery, from the view `src` (all columns text)."""
     if rule.time_column is None:
@@ -111,36 +154,10 @@ def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
     conditions = [f"{_ts(rule.time_column)} < $cutoff"]
     if rule.late_key:
         conditions.append(f"hash({rule.late_key}) % {late_modulo} != 0")
+    replaced = _history_replacements(entity, rule, late_modulo)
     select = "select * from src"
-    if rule.changed:
-        key, column = rule.changed
-        # The value before the change: any other known value (the day delivers the current one).
-        select = (
-            f"select * replace (case when {_changed(key, late_modulo)} then"
-            f" case when {column} = 'consumer' then 'smb' else 'consumer' end"
-            f" else {column} end as {column}) from src"
-        )
-    if rule.moved:
-        key, parent = rule.moved
-        # The parent of the row before it in time (seldom the same one): a parent that existed
-        # then, so the wrong delivery does not make times negative.
-        select = (
-            f"select * replace (case when {_moved(key, late_modulo, rule.moved_rarity)}"
-            f" then coalesce(lag({parent})"
-            f" over (order by {_ts(rule.time_column)}, {key}), {parent})"
-            f" else {parent} end as {parent}) from src"
-        )
-    if entity == "tickets":
-        # The state the evening before: not yet solved, last updated one second before the day.
-        select = (
-            "select * replace ("
-            " case when {u} >= $cutoff and status in ('solved', 'closed') then 'open'"
-            " else status end as status,"
-            " case when {u} >= $cutoff"
-            " then strftime(($cutoff - interval 1 second) at time zone 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
-            " else updated_at end as updated_at"
-            ") from src"
-        ).format(u=_ts("updated_at"))
+    if replaced:
+        select = f"select * replace ({', '.join(replaced)}) from src"
     return f"{select} where " + " and ".join(conditions)
 
 
