@@ -17,11 +17,12 @@
       a column of both models, the keys this model's stored rows have for the written upstream
       rows are in scope too: a knowledge-base view that moved to another customer leaves the old
       customer's views;
-    - (`earlier_versions`: [staged model, model keeping every delivered version, record id,
-      key expression in it]) the keys that every delivered version of the staged records written
-      since named: a ticket event or chat message re-delivered under another ticket or
-      conversation leaves the parent it was staged under before, and that parent must lose it
-      (the staged row names only the new one);
+    - (`earlier_versions`: a list of record kinds of `versioned_records()`, each alone or as
+      [kind, key expression in its versions model]) the keys that every delivered version of the
+      records of that kind staged since named (by default their parent): a ticket event or chat
+      message re-delivered under another ticket or conversation (or in another month) leaves the
+      parent it was staged under before, and that parent must lose it (the staged row names only
+      the new one);
     - (`running_clock`) a condition on this model's own rows says that a value runs on with the
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
       not closed): such keys are recomputed every run until the clock stops;
@@ -70,6 +71,20 @@
     from {{ this }})
 {%- endmacro %}
 
+{#- The records a re-delivery can move to another parent: per kind, [staged model, base model
+    keeping every delivered version, record id, parent key]. -#}
+{% macro versioned_records() -%}
+    {{- return({
+        'ticket_events': [
+            'stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id',
+        ],
+        'chat_messages': [
+            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
+            'conversation_id',
+        ],
+    }) -}}
+{%- endmacro %}
+
 {#- The keys in scope, as one select of the column `refresh_key`. -#}
 {% macro refresh_scope_keys(scope) -%}
     {%- set parts = [] -%}
@@ -85,11 +100,15 @@
             ) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- for staged, versions, record_id, versions_key in scope.get('earlier_versions', []) -%}
+    {%- for entry in scope.get('earlier_versions', []) -%}
+        {%- set kind = entry if entry is string else entry[0] -%}
+        {%- set staged, versions, record_id, parent = versioned_records()[kind] -%}
+        {%- set versions_key = parent if entry is string else entry[1] -%}
+        {#- only a record delivered more than once has an earlier version -#}
         {%- do parts.append(
             'select ' ~ versions_key ~ ' as refresh_key from ' ~ ref(versions) ~ ' where '
             ~ record_id ~ ' in (select ' ~ record_id ~ ' from ' ~ ref(staged)
-            ~ ' where _refreshed_at > ' ~ last_refreshed_at() ~ ')'
+            ~ ' where _refreshed_at > ' ~ last_refreshed_at() ~ ' and versions_count > 1)'
         ) -%}
     {%- endfor -%}
     {%- if scope.get('running_clock') -%}
@@ -237,18 +256,6 @@
             or (current_rates.date_month is null and stored_rates.contacts = 0)
             or current_rates.churn_rate_pct is distinct from stored_rates.churn_rate_pct
             or current_rates.turnover_rate_pct is distinct from stored_rates.turnover_rate_pct
-    {%- elif check == 'event_version_months' -%}
-        {#- kpi_workflow_usage: the months of every version of the ticket events staged since
-            (base_landing__ticket_events keeps each delivered version: a re-delivered event may
-            have left the month its earlier version was in). -#}
-        select {{ reporting_month('created_at') }} as refresh_key
-        from {{ ref('base_landing__ticket_events') }}
-        where
-            created_at is not null
-            and event_id in (
-                select event_id from {{ ref('stg_landing__ticket_events') }}
-                where _refreshed_at > {{ last_refreshed_at() }}
-            )
     {%- elif check == 'macro_months' -%}
         {#- kpi_workflow_usage: the months where a macro re-delivered since was applied (its
             title and kind are copied into the rows). -#}
@@ -296,13 +303,22 @@
         select contact_id as refresh_key
         from {{ ref('int_survey_responses_linked_to_contacts') }}
         where _refreshed_at > {{ last_refreshed_at() }} and contact_id is not null
-        {%- for source, column in [('ticket', 'ticket_id'), ('chat', 'conversation_id'),
-                                   ('call', 'call_id')] %}
         union
-        select '{{ source }}:' || {{ column }} as refresh_key
-        from {{ ref('base_landing__survey_responses') }}
-        where {{ column }} is not null and response_id in ({{ written_links }})
-        {%- endfor %}
+        select
+            case sources.source
+                when 'ticket' then 'ticket:' || versions.ticket_id
+                when 'chat' then 'chat:' || versions.conversation_id
+                else 'call:' || versions.call_id
+            end as refresh_key
+        from {{ ref('base_landing__survey_responses') }} as versions
+        cross join (
+            select 'ticket' as source
+            union all
+            select 'chat' as source
+            union all
+            select 'call' as source
+        ) as sources
+        where versions.response_id in ({{ written_links }})
     {%- elif check == 'preceding_contacts' -%}
         {#- The contacts whose next contact (of the same customer) may have changed: the one a
             written contact follows now, and the one it followed when this model last ran (its

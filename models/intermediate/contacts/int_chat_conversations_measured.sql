@@ -5,12 +5,7 @@
         ['stg_landing__chat_messages', 'conversation_id'],
         ['int_chat_turns_paired', 'conversation_id'],
     ],
-    'earlier_versions': [
-        [
-            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
-            'conversation_id',
-        ],
-    ],
+    'earlier_versions': ['chat_messages'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with

@@ -4,12 +4,7 @@
         ['stg_landing__chat_conversations', 'conversation_id'],
         ['stg_landing__chat_messages', 'conversation_id'],
     ],
-    'earlier_versions': [
-        [
-            'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
-            'conversation_id',
-        ],
-    ],
+    'earlier_versions': ['chat_messages'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with

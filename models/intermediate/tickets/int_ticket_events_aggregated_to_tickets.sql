@@ -4,9 +4,7 @@
         ['stg_landing__tickets', 'ticket_id'],
         ['stg_landing__ticket_events', 'ticket_id'],
     ],
-    'earlier_versions': [
-        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
-    ],
+    'earlier_versions': ['ticket_events'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with

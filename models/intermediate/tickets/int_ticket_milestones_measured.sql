@@ -9,9 +9,7 @@
         ['int_ticket_events_aggregated_to_tickets', 'ticket_id'],
         ['int_ticket_reply_turns_paired', 'ticket_id'],
     ],
-    'earlier_versions': [
-        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
-    ],
+    'earlier_versions': ['ticket_events'],
     'changed': ['schedule'],
 } -%}
 {{ refreshed_by_scope(refresh) }}

@@ -4,9 +4,7 @@
         ['int_tickets_joined_to_schedules', 'ticket_id'],
         ['stg_landing__ticket_events', 'ticket_id'],
     ],
-    'earlier_versions': [
-        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
-    ],
+    'earlier_versions': ['ticket_events'],
     'changed': ['schedule'],
 } -%}
 {{ refreshed_by_scope(refresh) }}

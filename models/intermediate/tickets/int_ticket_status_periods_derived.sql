@@ -7,9 +7,7 @@
         ['int_tickets_joined_to_schedules', 'ticket_id'],
         ['stg_landing__ticket_events', 'ticket_id'],
     ],
-    'earlier_versions': [
-        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
-    ],
+    'earlier_versions': ['ticket_events'],
     'running_clock': 'is_current and status in ' ~ unsolved,
     'changed': ['schedule'],
 } -%}

@@ -1,14 +1,15 @@
 {%- set event_month = reporting_month('created_at') %}
 {#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when an event of it
-    was staged since, when an earlier version of an event staged since was in it (check
-    `event_version_months`: a re-delivered event may have moved to another month), and when a
+    was staged since, when an earlier version of an event staged since was in it
+    (`earlier_versions`: a re-delivered event may have moved to another month), and when a
     macro applied in it was re-delivered (its title or kind). -#}
 {%- set refresh = {
     'key': 'date_month',
     'upstream': [
         ['stg_landing__ticket_events', event_month],
     ],
-    'changed': ['event_version_months', 'macro_months'],
+    'earlier_versions': [['ticket_events', event_month]],
+    'changed': ['macro_months'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 

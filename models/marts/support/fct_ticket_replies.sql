@@ -5,9 +5,7 @@
 {%- set refresh = {
     'key': 'ticket_id',
     'upstream': [['int_ticket_reply_turns_paired', 'ticket_id']],
-    'earlier_versions': [
-        ['stg_landing__ticket_events', 'base_landing__ticket_events', 'event_id', 'ticket_id'],
-    ],
+    'earlier_versions': ['ticket_events'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with
