@@ -25,7 +25,8 @@
       the new one);
     - (`running_clock`) a condition on this model's own rows says that a value runs on with the
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
-      not closed): such keys are recomputed every run until the clock stops;
+      not closed): such keys are recomputed every run until the clock stops. The condition names
+      the as-of instant as `as_of_in_scope()`, never `as_of_timestamp()` (see there);
     - (`changed`) a named check (`changed_keys` below) finds keys whose inputs changed in a way
       the key mapping above cannot express: a ticket's team now follows another business-hours
       schedule, a customer, agent or team attribute copied into the rows changed, a survey
@@ -85,6 +86,15 @@
     }) -}}
 {%- endmacro %}
 
+{#- The as-of instant in a scope dict. The dict is rendered into the model's config when dbt
+    parses the file, and the nightly job reuses the parse state: an instant rendered there would
+    be the one of the run that last parsed it, while the model's query renders it anew, so the
+    strategy would delete keys the query no longer recomputed. The scope holds this placeholder,
+    and `refresh_scope_keys` puts this run's as-of instant in its place. -#}
+{% macro as_of_in_scope() -%}
+    __as_of_in_scope__
+{%- endmacro %}
+
 {#- The keys in scope, as one select of the column `refresh_key`. -#}
 {% macro refresh_scope_keys(scope) -%}
     {%- set parts = [] -%}
@@ -114,7 +124,7 @@
     {%- if scope.get('running_clock') -%}
         {%- do parts.append(
             'select ' ~ scope['key'] ~ ' as refresh_key from ' ~ this
-            ~ ' where ' ~ scope['running_clock']
+            ~ ' where ' ~ scope['running_clock'] | replace(as_of_in_scope(), as_of_timestamp())
         ) -%}
     {%- endif -%}
     {%- for check in scope.get('changed', []) -%}

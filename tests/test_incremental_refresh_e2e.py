@@ -505,11 +505,13 @@ def test_a_record_that_moved_to_another_month_refreshes_both_months(
             f" from staging.{staged} where {counted} and {moved_column} is not null"
             f" order by {moved_column}, {staged_key} limit 1"
         ).fetchall()
-        # As if the record were re-delivered tonight with a date two months later.
+        # As if the record were re-delivered tonight with a date two months later (one more
+        # delivered version; the base model keeps the earlier one).
         con.execute(
             f"update staging.{staged} set "
             + "".join(f"{c} = {c} + interval 2 month, " for c in (moved_column, *also_moved))
-            + f"_refreshed_at = current_timestamp::timestamp where {staged_key} = ?",
+            + "versions_count = versions_count + 1,"
+            + f" _refreshed_at = current_timestamp::timestamp where {staged_key} = ?",
             [record_id],
         )
         before = dict(con.execute(monthly).fetchall())
@@ -561,6 +563,7 @@ def test_a_contact_that_moved_to_another_customer_refreshes_both_customers(
         ).fetchall()
         con.execute(
             "update staging.stg_landing__calls set customer_id = ?,"
+            " versions_count = versions_count + 1,"
             " _refreshed_at = current_timestamp::timestamp where call_id = ?",
             [new_customer, call_id],
         )

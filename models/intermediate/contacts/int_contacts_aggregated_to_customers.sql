@@ -1,4 +1,4 @@
-{%- set window_start = dbt.dateadd('day', -90, as_of_timestamp()) %}
+{%- set window_start = dbt.dateadd('day', -90, as_of_in_scope()) %}
 {#- Incremental per customer (macros/refresh_scope.sql): a customer is recomputed when a contact
     of theirs was written since, when a contact that was theirs was replaced (its old row is in
     int_contact_versions_replaced: it may have moved to another customer), and while the 90-day
