@@ -1,4 +1,5 @@
-"""The refresh scopes rendered into the dbt manifest hold no instant of the parse.
+"""The configs rendered into the dbt manifest (refresh scopes, hooks, ...) hold no instant of the
+parse.
 
 A model's `refresh_scope` dict is rendered into its config when dbt parses the file, and the
 nightly job reuses the parse state (orchestration/dbt/assets.py), so an instant rendered there is
@@ -18,23 +19,22 @@ from typing import Any
 INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 
 
-def scopes_with_instants(manifest: dict[str, Any]) -> dict[str, str]:
-    """Models whose rendered refresh scope contains a date-time literal, with the literal."""
+def configs_with_instants(manifest: dict[str, Any]) -> dict[str, str]:
+    """Nodes whose rendered config contains a date-time literal, with the literal."""
     found = {}
     for node in manifest["nodes"].values():
-        scope = node.get("config", {}).get("refresh_scope")
-        if scope and (match := INSTANT.search(json.dumps(scope))):
+        if match := INSTANT.search(json.dumps(node.get("config", {}))):
             found[node["name"]] = match.group(0)
     return found
 
 
-def test_no_refresh_scope_holds_an_instant(dbt_manifest: Path) -> None:
+def test_no_config_holds_an_instant(dbt_manifest: Path) -> None:
     manifest = json.loads(dbt_manifest.read_text())
     scoped = [n for n in manifest["nodes"].values() if n.get("config", {}).get("refresh_scope")]
     assert len(scoped) > 20
     clocks = [n["config"]["refresh_scope"].get("running_clock", "") for n in scoped]
     assert any("__as_of_in_scope__" in clock for clock in clocks)
-    assert scopes_with_instants(manifest) == {}
+    assert configs_with_instants(manifest) == {}
 
 
 def test_the_check_finds_an_instant() -> None:
@@ -42,4 +42,4 @@ def test_the_check_finds_an_instant() -> None:
     manifest = {
         "nodes": {"m": {"name": "m", "config": {"refresh_scope": {"running_clock": clock}}}}
     }
-    assert scopes_with_instants(manifest) == {"m": "2026-12-05 09:50"}
+    assert configs_with_instants(manifest) == {"m": "2026-12-05 09:50"}
