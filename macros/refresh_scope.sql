@@ -368,6 +368,17 @@
     {#- rendered in every build, so that dbt records each relation the scope reads as a
         dependency of the model -#}
     {%- do refresh_scope_keys(scope) -%}
+    {#- The strategy reads the scope from the config dbt rendered when it parsed the file; the
+        query renders it now. Were they to differ (a value of the run, such as its instant, in
+        the dict), the strategy would delete keys the query did not recompute. -#}
+    {%- set parsed = config.get('refresh_scope') -%}
+    {%- if execute and parsed and parsed != scope -%}
+        {{ exceptions.raise_compiler_error(
+            "refresh scope of " ~ this ~ ": the config dbt parsed (" ~ parsed ~ ") differs from"
+            ~ " this run's (" ~ scope ~ "); a scope must not hold values of the run (name the"
+            ~ " as-of instant as as_of_in_scope())"
+        ) }}
+    {%- endif -%}
     {%- if is_incremental() %}
     {{ key or scope['key'] }} in (
         {{ refresh_scope_keys(scope) }}
