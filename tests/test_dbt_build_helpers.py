@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from orchestration.dbt.build import (
     FailedNode,
     build_threads,
@@ -14,6 +16,7 @@ from orchestration.dbt.build import (
     failed_nodes,
     keep_parse_state,
     outdated_tables,
+    parse_state_dir,
     reuse_parse_state,
 )
 from orchestration.dbt.translator import group_for_node
@@ -105,6 +108,23 @@ def test_the_nightly_parse_state_is_kept_and_reused(tmp_path: Path) -> None:
     assert keep_parse_state(first, state)
     assert reuse_parse_state(state, second)
     assert (second / "partial_parse.msgpack").read_bytes() == b"state of run 1"
+
+
+def test_each_warehouse_keeps_its_own_parse_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "nightly-parse-state"
+    demo, bench = tmp_path / "data" / "warehouse.duckdb", tmp_path / "bench" / "warehouse.duckdb"
+    assert parse_state_dir(root, demo).parent == root
+    assert parse_state_dir(root, demo) != parse_state_dir(root, bench)
+    monkeypatch.chdir(tmp_path)  # a relative path names the same warehouse as its absolute one
+    assert parse_state_dir(root, Path("data/warehouse.duckdb")) == parse_state_dir(root, demo)
+    built = tmp_path / "build-1"
+    built.mkdir()
+    (built / "partial_parse.msgpack").write_bytes(b"state of the demo warehouse")
+    assert keep_parse_state(built, parse_state_dir(root, demo))
+    assert not reuse_parse_state(parse_state_dir(root, bench), tmp_path / "build-2")
+    assert reuse_parse_state(parse_state_dir(root, demo), tmp_path / "build-3")
 
 
 def test_outdated_tables_are_incremental_models_missing_documented_columns() -> None:

@@ -17,6 +17,7 @@ from orchestration.dbt.build import (
     failed_nodes,
     keep_parse_state,
     outdated_tables,
+    parse_state_dir,
     promotes_later,
     reuse_parse_state,
 )
@@ -36,8 +37,9 @@ from orchestration.warehouse_build import (
 
 PROMOTE_KEY = dg.AssetKey("promote_warehouse_build")
 """The asset that swaps the checked working copy in (orchestration/dbt/promote.py)."""
-PARSE_STATE_DIR = dbt_project.project_dir / dbt_project.target_path / "nightly-parse-state"
-"""Where the dbt step keeps its parse state between runs (orchestration/dbt/build.py)."""
+PARSE_STATE_ROOT = dbt_project.project_dir / dbt_project.target_path / "nightly-parse-state"
+"""Where the dbt step keeps its parse state between runs, one folder per warehouse
+(orchestration/dbt/build.py)."""
 
 
 class DbtBuildConfig(dg.Config):
@@ -85,7 +87,8 @@ def warehouse_dbt_models(
             "(DBT_FULL_BUILD_THREADS)"
         )
     target_path = dbt_project.project_dir / dbt_project.target_path / f"build-{context.run_id}"
-    reuse_parse_state(PARSE_STATE_DIR, target_path)
+    state_dir = parse_state_dir(PARSE_STATE_ROOT, warehouse.path)
+    reuse_parse_state(state_dir, target_path)
     with environ_override(WAREHOUSE_PATH=str(started.copy)):  # read when dbt starts
         invocation = dbt.cli(
             dbt_build_args(config.full_refresh, dbt_vars, threads),
@@ -94,7 +97,7 @@ def warehouse_dbt_models(
             target_path=target_path,
         )
     yield from invocation.stream()
-    keep_parse_state(invocation.target_path, PARSE_STATE_DIR)
+    keep_parse_state(invocation.target_path, state_dir)
     ok = invocation.is_successful()
     message = ""
     if not ok:

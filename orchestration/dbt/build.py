@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -144,6 +145,18 @@ def build_threads(
 
 
 PARSE_STATE_FILE = "partial_parse.msgpack"
+
+
+def parse_state_dir(root: Path, warehouse: Path) -> Path:
+    """The folder under `root` that keeps the nightly parse state of one warehouse.
+
+    dbt's parse state records a hash of the profile's connection values, the database path among
+    them, and dbt parses the whole project again when it differs. One project often builds
+    several warehouses (the demo's, the benchmark's, the tests' throw-away ones); with a single
+    shared state each of them made the next run of another re-parse. Keyed by the resolved
+    warehouse path, each keeps its own."""
+    digest = hashlib.sha256(str(warehouse.resolve()).encode()).hexdigest()[:16]
+    return root / digest
 
 
 def reuse_parse_state(state_dir: Path, target_path: Path) -> bool:
