@@ -275,6 +275,36 @@
             select macro_id from {{ ref('stg_landing__macros') }}
             where _refreshed_at > {{ last_refreshed_at() }}
         )
+    {%- elif check == 'agent_ticket_event_days' -%}
+        {#- kpi_agent_daily: every day of the events of a ticket staged since, of a ticket with
+            an event staged since, and of a ticket an earlier version of such an event named:
+            which public comment opens an agent-created ticket (not a reply) depends on all of
+            the ticket's comments, and a ticket's arrival makes its events count. -#}
+        {%- set staged_events -%}
+            select event_id from {{ ref('stg_landing__ticket_events') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        {%- endset -%}
+        select {{ reporting_date('created_at') }} as refresh_key
+        from {{ ref('stg_landing__ticket_events') }}
+        where ticket_id in (
+            select ticket_id from {{ ref('stg_landing__tickets') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+            union
+            select ticket_id from {{ ref('stg_landing__ticket_events') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+            union
+            select ticket_id from {{ ref('base_landing__ticket_events') }}
+            where event_id in ({{ staged_events }} and versions_count > 1)
+        )
+    {%- elif check == 'conversation_message_days' -%}
+        {#- kpi_agent_daily: the days of the messages of a conversation staged since (its
+            arrival makes its messages count). -#}
+        select {{ reporting_date('sent_at') }} as refresh_key
+        from {{ ref('stg_landing__chat_messages') }}
+        where conversation_id in (
+            select conversation_id from {{ ref('stg_landing__chat_conversations') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+        )
     {%- elif check == 'surveyed_contacts' -%}
         {#- Responses naming a ticket, chat or call written since (the contact may exist now). -#}
         select response_id as refresh_key

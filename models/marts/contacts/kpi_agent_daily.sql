@@ -1,3 +1,32 @@
+{%- set event_day = reporting_date('created_at') %}
+{%- set message_day = reporting_date('sent_at') %}
+{%- set solved_day = reporting_date('last_solved_at') %}
+{#- Incremental per day (macros/refresh_scope.sql): a day is recomputed when a contact of it, a
+    ticket solved in it or a survey response of it was written since, or when one that was in it
+    was replaced (the logs keep its old row: it may have left the day); when a chat message of it
+    was staged since or a conversation of its messages was; when an earlier version of a ticket
+    event or chat message staged since was in it; and every day of the events of a ticket that
+    was staged since, that has an event staged since or that an earlier version of such an event
+    named (which comment opens an agent-created ticket, not a reply, depends on all of them). The
+    survey responses are scoped through fct_survey_responses, whose rows hold the score, the
+    response day and the agent this model reads (the response's own, else its linked contact's):
+    any change of them rewrites the response's row. -#}
+{%- set refresh = {
+    'key': 'date_day',
+    'upstream': [
+        ['fct_contacts', 'started_date'],
+        ['int_contact_versions_replaced', 'started_date'],
+        ['fct_tickets', solved_day],
+        ['int_ticket_versions_replaced', solved_day],
+        ['stg_landing__chat_messages', message_day],
+        ['fct_survey_responses', 'responded_date'],
+        ['int_survey_response_versions_replaced', 'responded_date'],
+    ],
+    'earlier_versions': [['ticket_events', event_day], ['chat_messages', message_day]],
+    'changed': ['agent_ticket_event_days', 'conversation_message_days', 'stale_watermark'],
+} -%}
+{{ refreshed_by_scope(refresh) }}
+
 with
 
 contacts as (
@@ -40,6 +69,7 @@ contact_days as (
             as median_first_response_seconds,
         {{ exact_avg('handle_seconds') }} as avg_handle_seconds
     from contacts
+    where {{ in_refresh_scope(refresh, key='started_date') }}
     group by 1, 2
 ),
 
@@ -51,7 +81,9 @@ ticket_replies as (
     from ticket_events
     inner join tickets
         on ticket_events.ticket_id = tickets.ticket_id
-    where ticket_events.is_public_agent_reply
+    where
+        ticket_events.is_public_agent_reply
+        and {{ in_refresh_scope(refresh, key=reporting_date('ticket_events.created_at')) }}
     group by 1, 2
 ),
 
@@ -63,7 +95,10 @@ chat_replies as (
     from chat_messages
     inner join conversations
         on chat_messages.conversation_id = conversations.conversation_id
-    where chat_messages.author_role = 'agent' and chat_messages.sent_at is not null
+    where
+        chat_messages.author_role = 'agent'
+        and chat_messages.sent_at is not null
+        and {{ in_refresh_scope(refresh, key=reporting_date('chat_messages.sent_at')) }}
     group by 1, 2
 ),
 
@@ -73,7 +108,10 @@ solved as (
         {{ reporting_date('last_solved_at') }} as date_day,
         count(*) as solved_tickets
     from tickets
-    where is_solved and last_solved_at is not null
+    where
+        is_solved
+        and last_solved_at is not null
+        and {{ in_refresh_scope(refresh, key=solved_day) }}
     group by 1, 2
 ),
 
@@ -95,7 +133,9 @@ csat as (
         on survey_responses.response_id = survey_links.response_id
     left join contacts
         on survey_links.contact_id = contacts.contact_id
-    where survey_responses.survey_type = 'csat'
+    where
+        survey_responses.survey_type = 'csat'
+        and {{ in_refresh_scope(refresh, key=reporting_date('survey_responses.responded_at')) }}
     group by 1, 2
 ),
 
@@ -144,7 +184,8 @@ final as (
         coalesce(csat.csat_responses, 0) as csat_responses,
         coalesce(csat.csat_satisfied, 0) as csat_satisfied,
         cast(csat.csat_satisfied as {{ type_double() }})
-        * 100.0 / nullif(csat.csat_responses, 0) as csat_pct
+        * 100.0 / nullif(csat.csat_responses, 0) as csat_pct,
+        {{ refreshed_at() }} as _refreshed_at
     from agent_days
     left join contact_days
         on
