@@ -86,6 +86,19 @@
     }) -}}
 {%- endmacro %}
 
+{#- `key` (an expression of the versions model; by default the record's parent key) over every
+    delivered version of the records of `kind` staged since this model's watermark. Only a record
+    delivered more than once has an earlier version, so only those are looked up. -#}
+{% macro earlier_version_keys(kind, key=none) -%}
+    {%- set staged, versions, record_id, parent = versioned_records()[kind] -%}
+    select {{ key or parent }} as refresh_key
+    from {{ ref(versions) }}
+    where {{ record_id }} in (
+        select {{ record_id }} from {{ ref(staged) }}
+        where _refreshed_at > {{ last_refreshed_at() }} and versions_count > 1
+    )
+{%- endmacro %}
+
 {#- The as-of instant in a scope dict. The dict is rendered into the model's config when dbt
     parses the file, and the nightly job reuses the parse state: an instant rendered there would
     be the one of the run that last parsed it, while the model's query renders it anew, so the
@@ -111,15 +124,11 @@
         {%- endif -%}
     {%- endfor -%}
     {%- for entry in scope.get('earlier_versions', []) -%}
-        {%- set kind = entry if entry is string else entry[0] -%}
-        {%- set staged, versions, record_id, parent = versioned_records()[kind] -%}
-        {%- set versions_key = parent if entry is string else entry[1] -%}
-        {#- only a record delivered more than once has an earlier version -#}
-        {%- do parts.append(
-            'select ' ~ versions_key ~ ' as refresh_key from ' ~ ref(versions) ~ ' where '
-            ~ record_id ~ ' in (select ' ~ record_id ~ ' from ' ~ ref(staged)
-            ~ ' where _refreshed_at > ' ~ last_refreshed_at() ~ ' and versions_count > 1)'
-        ) -%}
+        {%- if entry is string -%}
+            {%- do parts.append(earlier_version_keys(entry)) -%}
+        {%- else -%}
+            {%- do parts.append(earlier_version_keys(entry[0], entry[1])) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if scope.get('running_clock') -%}
         {%- do parts.append(
@@ -280,10 +289,6 @@
             an event staged since, and of a ticket an earlier version of such an event named:
             which public comment opens an agent-created ticket (not a reply) depends on all of
             the ticket's comments, and a ticket's arrival makes its events count. -#}
-        {%- set staged_events -%}
-            select event_id from {{ ref('stg_landing__ticket_events') }}
-            where _refreshed_at > {{ last_refreshed_at() }}
-        {%- endset -%}
         select {{ reporting_date('created_at') }} as refresh_key
         from {{ ref('stg_landing__ticket_events') }}
         where ticket_id in (
@@ -293,8 +298,7 @@
             select ticket_id from {{ ref('stg_landing__ticket_events') }}
             where _refreshed_at > {{ last_refreshed_at() }}
             union
-            select ticket_id from {{ ref('base_landing__ticket_events') }}
-            where event_id in ({{ staged_events }} and versions_count > 1)
+            select refresh_key from ({{ earlier_version_keys('ticket_events') }}) as left_tickets
         )
     {%- elif check == 'conversation_message_days' -%}
         {#- kpi_agent_daily: the days of the messages of a conversation staged since (its

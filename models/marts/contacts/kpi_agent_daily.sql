@@ -7,10 +7,8 @@
     was staged since or a conversation of its messages was; when an earlier version of a ticket
     event or chat message staged since was in it; and every day of the events of a ticket that
     was staged since, that has an event staged since or that an earlier version of such an event
-    named (which comment opens an agent-created ticket, not a reply, depends on all of them). The
-    survey responses are scoped through fct_survey_responses, whose rows hold the score, the
-    response day and the agent this model reads (the response's own, else its linked contact's):
-    any change of them rewrites the response's row. -#}
+    named (which comment opens an agent-created ticket, not a reply, depends on all of them).
+    CSAT is read from fct_survey_responses, the table whose written rows put its days in scope. -#}
 {%- set refresh = {
     'key': 'date_day',
     'upstream': [
@@ -49,12 +47,8 @@ conversations as (
     select * from {{ ref('stg_landing__chat_conversations') }}
 ),
 
-survey_links as (
-    select * from {{ ref('int_survey_responses_linked_to_contacts') }}
-),
-
 survey_responses as (
-    select * from {{ ref('stg_landing__survey_responses') }}
+    select * from {{ ref('fct_survey_responses') }}
 ),
 
 contact_days as (
@@ -116,26 +110,17 @@ solved as (
 ),
 
 csat as (
+    -- fct_survey_responses resolved the agent (the response's own, else its linked contact's)
+    -- and labels a response without one 'unknown'.
     select
-        coalesce(
-            survey_responses.agent_id, contacts.agent_id, 'unassigned'
-        ) as agent_id,
-        {{ reporting_date('survey_responses.responded_at') }} as date_day,
+        responded_date as date_day,
+        coalesce(nullif(agent_id, 'unknown'), 'unassigned') as agent_id,
         count(*) as csat_responses,
-        count(
-            case
-                when survey_responses.score >= {{ var('csat_satisfied_min') }}
-                    then 1
-            end
-        ) as csat_satisfied
+        count(case when is_satisfied then 1 end) as csat_satisfied
     from survey_responses
-    left join survey_links
-        on survey_responses.response_id = survey_links.response_id
-    left join contacts
-        on survey_links.contact_id = contacts.contact_id
     where
-        survey_responses.survey_type = 'csat'
-        and {{ in_refresh_scope(refresh, key=reporting_date('survey_responses.responded_at')) }}
+        survey_type = 'csat'
+        and {{ in_refresh_scope(refresh, key='responded_date') }}
     group by 1, 2
 ),
 
