@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,11 +15,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from orchestration.ingest import loader
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
 from orchestration.ingest.landing import EmptyLandingError
 from orchestration.ingest.loader import (
+    RACY_SECONDS,
     FileOutcome,
     ensure_raw_tables,
+    file_signature,
     latest_load_run,
     load_landing,
 )
@@ -433,6 +438,99 @@ def test_changed_file_at_same_path_is_rejected(
     third = load_landing(con, landing)["tickets"]
     assert third.files_rejected == [] and third.files_unchanged == 1
     assert [m["status"] for m in manifest(con)] == ["loaded", "rejected"]
+
+
+# --- file signatures: a known file is not read again --------------------------------------
+
+
+HOUR_AGO = 3600
+
+
+def age(path: Path, seconds: int = HOUR_AGO) -> Path:
+    """Set the file's modification time `seconds` in the past (out of the racy window)."""
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+@pytest.fixture
+def hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source files the loader hashes (content_hash calls), in order."""
+    calls: list[str] = []
+    real = loader.content_hash
+
+    def counting(path: Path) -> str:
+        calls.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(loader, "content_hash", counting)
+    return calls
+
+
+def test_file_signature_is_size_mtime_and_inode_unless_racy(tmp_path: Path) -> None:
+    path = age(write(tmp_path / "a.csv", "abc"))
+    stat = path.stat()
+    assert file_signature(stat, time.time()) == f"3:{stat.st_mtime_ns}:{stat.st_ino}"
+    # Modified less than RACY_SECONDS before the look: it may change again in the same tick.
+    assert file_signature(stat, stat.st_mtime_ns / 1e9 + RACY_SECONDS - 0.1) is None
+    assert file_signature(stat, stat.st_mtime_ns / 1e9 + RACY_SECONDS + 0.1) is not None
+
+
+def test_known_file_is_not_hashed_again(
+    con: duckdb.DuckDBPyConnection, landing: Path, hashed: list[str]
+) -> None:
+    age(write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,email,open\n"))
+    age(write(landing / "tickets" / "b.csv", "ticket_id\nt2\n"))  # rejected: missing columns
+    load_landing(con, landing)
+    assert hashed == ["a.csv", "b.csv"]
+    assert all(m["file_signature"] for m in manifest(con))
+    second = load_landing(con, landing)["tickets"]
+    assert second.files_unchanged == 2 and second.files_rejected == []
+    assert hashed == ["a.csv", "b.csv"]  # neither file read again
+
+
+def test_file_rewritten_with_the_same_size_is_hashed_and_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path, hashed: list[str]
+) -> None:
+    path = age(write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,x,a\n"))
+    load_landing(con, landing)
+    age(write(path, TICKET_HEADER + "\nt1,2024-01-01,c1,x,b\n"), seconds=60)  # same size
+    result = load_landing(con, landing)["tickets"]
+    assert hashed == ["a.csv", "a.csv"]
+    assert [f for f, _ in result.files_rejected] == ["tickets/a.csv"]
+    assert load_landing(con, landing)["tickets"].files_rejected == []  # recorded once
+    assert hashed == ["a.csv", "a.csv"]
+
+
+def test_file_replaced_with_its_old_mtime_is_hashed_and_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path, tmp_path: Path, hashed: list[str]
+) -> None:
+    """rsync -t and `cp -p` + rename keep size and mtime; the inode still changes."""
+    path = age(write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,x,a\n"))
+    load_landing(con, landing)
+    stat = path.stat()
+    other = write(tmp_path / "incoming.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,x,b\n")
+    os.utime(other, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    other.replace(path)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    result = load_landing(con, landing)["tickets"]
+    assert hashed == ["a.csv", "a.csv"]
+    assert [f for f, _ in result.files_rejected] == ["tickets/a.csv"]
+
+
+def test_racy_or_touched_file_is_hashed_until_its_signature_is_kept(
+    con: duckdb.DuckDBPyConnection, landing: Path, hashed: list[str]
+) -> None:
+    path = write(landing / "tickets" / "a.csv", TICKET_HEADER + "\nt1,2024-01-01,c1,x,a\n")
+    load_landing(con, landing)  # written just now: no signature kept
+    assert manifest(con)[0]["file_signature"] is None
+    age(path)  # like `touch`, or a manifest from before signatures: hashed once more
+    assert load_landing(con, landing)["tickets"].files_unchanged == 1
+    assert hashed == ["a.csv", "a.csv"]
+    [row] = manifest(con)  # the same row, now with the signature
+    assert row["file_signature"] == file_signature(path.stat(), time.time())
+    load_landing(con, landing)
+    assert hashed == ["a.csv", "a.csv"]
 
 
 def test_rejected_file_is_retried_when_its_content_changes(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -121,6 +123,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     # Warehouses created before load runs were recorded get the column (NULL for old files).
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists load_run_id bigint")
+    # ... and before file signatures were kept (NULL: the file is hashed once more).
+    con.execute(f"alter table {MANIFEST_TABLE} add column if not exists file_signature varchar")
     con.execute(
         f"create table if not exists {REJECTS_TABLE} ("
         "file_id bigint not null, entity varchar not null, source_file varchar not null, "
@@ -165,6 +169,25 @@ def content_hash(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+RACY_SECONDS = 2.0
+"""A file modified this close to the moment it was looked at may change again within the same
+modification-time tick, so its signature is not kept (git's "racily clean" rule)."""
+
+
+def file_signature(stat: os.stat_result, now: float) -> str | None:
+    """'size:mtime_ns:inode' of a file about to be hashed, or None when it was modified less
+    than RACY_SECONDS before `now` (epoch seconds).
+
+    The manifest keeps it beside the file's sha256; a later run that finds the same signature
+    at the same path knows the content without reading the file. Rewriting a file changes its
+    modification time, replacing it (a rename, rsync) its inode, so a changed file is still
+    hashed and rejected; `touch` makes the next run hash a file again.
+    """
+    if stat.st_mtime_ns >= (now - RACY_SECONDS) * 1e9:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -185,6 +208,7 @@ class _LandedFile:
     file_format: str
     loaded_at: datetime
     load_run_id: int
+    signature: str | None
 
 
 def _record_file(
@@ -198,8 +222,8 @@ def _record_file(
     """Add one manifest row; `rows` is (rows_loaded, rows_rejected)."""
     con.execute(
         f"insert into {MANIFEST_TABLE} (file_id, entity, source_file, content_hash, size_bytes, "
-        "file_format, status, rows_loaded, rows_rejected, message, loaded_at, load_run_id) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "file_format, status, rows_loaded, rows_rejected, message, loaded_at, load_run_id, "
+        "file_signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file_id,
             landed.entity,
@@ -213,6 +237,7 @@ def _record_file(
             message,
             landed.loaded_at,
             landed.load_run_id,
+            landed.signature,
         ],
     )
 
@@ -263,6 +288,26 @@ def _previous_decision(
     return None
 
 
+def _seen_unchanged(con: duckdb.DuckDBPyConnection, source_file: str, signature: str) -> bool:
+    """The manifest holds this path with this signature: its content is the one hashed then."""
+    row = con.execute(
+        f"select 1 from {MANIFEST_TABLE} where source_file = ? and file_signature = ? limit 1",
+        [source_file, signature],
+    ).fetchone()
+    return row is not None
+
+
+def _keep_signature(con: duckdb.DuckDBPyConnection, landed: _LandedFile) -> None:
+    """Give the manifest row of an unchanged file (same path and content) the file's current
+    signature, so the next run need not hash it (rows recorded before signatures were kept, or
+    a file copied or touched since)."""
+    con.execute(
+        f"update {MANIFEST_TABLE} set file_signature = ? where file_id = ("
+        f"select max(file_id) from {MANIFEST_TABLE} where source_file = ? and content_hash = ?)",
+        [landed.signature, landed.source_file, landed.digest],
+    )
+
+
 def _read_file(path: Path, fmt: str, sink: RawSink) -> ReadResult:
     if fmt in ("csv", "csv.gz"):
         return load_csv(path, fmt, sink)
@@ -280,18 +325,26 @@ def _load_file(
     landing_dir: Path,
     load_run_id: int,
 ) -> FileOutcome:
+    source_file = relative_name(path, landing_dir)
+    stat = path.stat()
+    signature = file_signature(stat, time.time())
+    if signature is not None and _seen_unchanged(con, source_file, signature):
+        logger.debug("%s: already handled (same size, mtime and inode), nothing to do", source_file)
+        return FileOutcome(entity.name, source_file, "unchanged")
     landed = _LandedFile(
         entity=entity.name,
-        source_file=relative_name(path, landing_dir),
+        source_file=source_file,
         digest=content_hash(path),
-        size_bytes=path.stat().st_size,
+        size_bytes=stat.st_size,
         file_format=file_format(path) or "unknown",
         loaded_at=_utc_now(),
         load_run_id=load_run_id,
+        signature=signature,
     )
-    source_file = landed.source_file
     decision = _previous_decision(con, entity.name, source_file, landed.digest)
     if decision and decision[0] == "unchanged":
+        if signature is not None:
+            _keep_signature(con, landed)
         logger.debug("%s: already handled, nothing to do", source_file)
         return FileOutcome(entity.name, source_file, "unchanged")
     if decision:
