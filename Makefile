@@ -24,6 +24,7 @@ export GX_ANALYTICS_ENABLED := false
 DEMO_TICKETS ?= 20000
 DEMO_SEED ?= 7
 SIZE ?= 100000
+LATE_WINDOW_DAYS ?=
 
 .PHONY: help venv run demo job summary dev test lint fmt pytest bench lock clean
 
@@ -72,9 +73,9 @@ pytest: $(STAMP)
 
 test: lint pytest ## linters and the whole pytest suite (includes a full pipeline run)
 
-bench: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## benchmark: make bench SIZE=100000
+bench: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## benchmark: make bench SIZE=100000 [LATE_WINDOW_DAYS=28]
 	$(BIN)/dbt parse --quiet
-	$(BIN)/python -m orchestration.bench --tickets $(SIZE)
+	$(BIN)/python -m orchestration.bench --tickets $(SIZE) $(if $(LATE_WINDOW_DAYS),--late-window-days $(LATE_WINDOW_DAYS))
 
 # Superset end-to-end test (issue 6): its own venv (.venv-bi: Superset + DuckDB 1.x driver), Debian
 # chromium for the screenshot. Not part of `make test`; `.ci/run` calls it separately.

@@ -69,3 +69,57 @@ def test_a_column_cannot_be_both_changed_and_moved() -> None:
         SplitRule(
             "created_at", changed=("customer_id", "segment"), moved=("customer_id", "segment")
         )
+
+
+def _write_events(folder: Path, days: int) -> None:
+    """Ten ticket events a day for `days` days before DAY, and ten on DAY."""
+    (folder / "ticket_events").mkdir(parents=True)
+    lines = ["event_id,ticket_id,created_at"]
+    start = dt.datetime.combine(DAY, dt.time()) - dt.timedelta(days=days)
+    for i in range((days + 1) * 10):
+        created = start + dt.timedelta(minutes=144 * i)
+        lines.append(f"ev_{i},t_{i // 3},{created:%Y-%m-%dT%H:%M:%SZ}")
+    (folder / "ticket_events" / "events.csv").write_text("\n".join(lines) + "\n")
+
+
+def _split_events(tmp_path: Path, window: int | None) -> tuple[set[str], dict[str, dt.datetime]]:
+    """(ids in the history, {id: creation time} of the older events the day delivers)."""
+    source = tmp_path / "source"
+    if not source.exists():
+        _write_events(source, 60)
+    out = tmp_path / f"out-{window}"
+    split_landing(
+        source, out / "history", out / "day", DAY, 0.25, progress=False, late_window_days=window
+    )
+    with duckdb.connect() as con:
+        history = con.execute(
+            f"select event_id from read_csv('{out}/history/ticket_events/*.csv')"
+        ).fetchall()
+        again = con.execute(
+            f"select event_id, created_at from read_csv('{out}/day/ticket_events/*.csv',"
+            f" all_varchar = true) where created_at < '{DAY}'"
+        ).fetchall()
+    return {r[0] for r in history}, {r[0]: dt.datetime.fromisoformat(r[1]) for r in again}
+
+
+def test_late_window_draws_late_and_moved_rows_from_recent_days_only(tmp_path: Path) -> None:
+    """Late events (only in the day's delivery) and moved ones (in both) are older rows the day
+    delivers; with a window they are all dated within it, and no older event is lost."""
+    older = {f"ev_{i}" for i in range(600)}
+    window_start = dt.datetime.combine(DAY, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=7)
+    spread_history, spread_again = _split_events(tmp_path, None)
+    recent_history, recent_again = _split_events(tmp_path, 7)
+    # Without a window they are spread over all 60 days; with one, over its last 7 alone.
+    assert min(spread_again.values()) < window_start - dt.timedelta(days=30)
+    assert recent_again and min(recent_again.values()) >= window_start
+    assert len(recent_again) < len(spread_again)
+    # Late ones exist in both splits, and every older event is in the history or comes late.
+    for history, again in ((spread_history, spread_again), (recent_history, recent_again)):
+        late = older - history
+        assert late and late <= set(again)
+        assert history | set(again) >= older
+
+
+def test_late_window_must_be_a_day_at_least(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        split_landing(tmp_path, tmp_path / "h", tmp_path / "d", DAY, late_window_days=0)

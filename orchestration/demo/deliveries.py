@@ -100,17 +100,30 @@ def _ts(column: str) -> str:
     return f"try_cast({column} as timestamptz)"
 
 
-def _changed(key: str, late_modulo: int) -> str:
+def _recent(rule: SplitRule, late_window_days: int | None) -> str:
+    """Rows the late, changed and moved shares are drawn from: all, or those dated within the
+    window before the day (a row without a readable date is never in it)."""
+    if late_window_days is None or rule.time_column is None:
+        return "true"
+    return f"coalesce({_ts(rule.time_column)} >= $window_start, false)"
+
+
+def _late(key: str, late_modulo: int, recent: str) -> str:
+    """Rows whose key hashes into the late share."""
+    return f"(hash({key}) % {late_modulo} = 0 and {recent})"
+
+
+def _changed(key: str, late_modulo: int, recent: str) -> str:
     """Rows whose key hashes into the changed share (disjoint from the late share)."""
-    return f"hash({key}) % {late_modulo} = 1"
+    return f"(hash({key}) % {late_modulo} = 1 and {recent})"
 
 
-def _moved(key: str, late_modulo: int, rarity: int) -> str:
+def _moved(key: str, late_modulo: int, rarity: int, recent: str) -> str:
     """Rows whose key hashes into the moved share (disjoint from the late and changed shares)."""
-    return f"hash({key}) % {late_modulo * rarity} = 2"
+    return f"(hash({key}) % {late_modulo * rarity} = 2 and {recent})"
 
 
-def _history_replacements(entity: str, rule: SplitRule, late_modulo: int) -> list[str]:
+def _history_replacements(entity: str, rule: SplitRule, late_modulo: int, recent: str) -> list[str]:
     """The columns the history delivers with other values than the source, as `expr as column`
     items of one `select * replace (...)` (each rule's changes compose)."""
     replaced = []
@@ -118,7 +131,7 @@ def _history_replacements(entity: str, rule: SplitRule, late_modulo: int) -> lis
         key, column = rule.changed
         # The value before the change: any other known value (the day delivers the current one).
         replaced.append(
-            f"case when {_changed(key, late_modulo)} then"
+            f"case when {_changed(key, late_modulo, recent)} then"
             f" case when {column} = 'consumer' then 'smb' else 'consumer' end"
             f" else {column} end as {column}"
         )
@@ -127,7 +140,7 @@ def _history_replacements(entity: str, rule: SplitRule, late_modulo: int) -> lis
         # The parent of the row before it in time (seldom the same one): a parent that existed
         # then, so the wrong delivery does not make times negative.
         replaced.append(
-            f"case when {_moved(key, late_modulo, rule.moved_rarity)}"
+            f"case when {_moved(key, late_modulo, rule.moved_rarity, recent)}"
             f" then coalesce(lag({parent})"
             f" over (order by {_ts(rule.time_column)}, {key}), {parent})"
             f" else {parent} end as {parent}"
@@ -147,33 +160,37 @@ def _history_replacements(entity: str, rule: SplitRule, late_modulo: int) -> lis
     return replaced
 
 
-def _history_select(entity: str, rule: SplitRule, late_modulo: int) -> str:
+def _history_select(
+    entity: str, rule: SplitRule, late_modulo: int, late_window_days: int | None = None
+) -> str:
     """Rows of the history delivery, from the view `src` (all columns text)."""
     if rule.time_column is None:
         return "select * from src"
+    recent = _recent(rule, late_window_days)
     conditions = [f"{_ts(rule.time_column)} < $cutoff"]
     if rule.late_key:
-        conditions.append(f"hash({rule.late_key}) % {late_modulo} != 0")
-    replaced = _history_replacements(entity, rule, late_modulo)
+        conditions.append(f"not {_late(rule.late_key, late_modulo, recent)}")
+    replaced = _history_replacements(entity, rule, late_modulo, recent)
     select = "select * from src"
     if replaced:
         select = f"select * replace ({', '.join(replaced)}) from src"
     return f"{select} where " + " and ".join(conditions)
 
 
-def _day_select(rule: SplitRule, late_modulo: int) -> str:
+def _day_select(rule: SplitRule, late_modulo: int, late_window_days: int | None = None) -> str:
     """Rows of the day's delivery, from the view `src`."""
     if rule.time_column is None:
         return "select * from src"
+    recent = _recent(rule, late_window_days)
     conditions = [f"{_ts(rule.time_column)} >= $cutoff"]
     if rule.late_key:
-        conditions.append(f"hash({rule.late_key}) % {late_modulo} = 0")
+        conditions.append(_late(rule.late_key, late_modulo, recent))
     if rule.redeliver_after_column:
         conditions.append(f"{_ts(rule.redeliver_after_column)} >= $cutoff")
     if rule.changed:
-        conditions.append(_changed(rule.changed[0], late_modulo))
+        conditions.append(_changed(rule.changed[0], late_modulo, recent))
     if rule.moved:
-        conditions.append(_moved(rule.moved[0], late_modulo, rule.moved_rarity))
+        conditions.append(_moved(rule.moved[0], late_modulo, rule.moved_rarity, recent))
     # Rows without a readable date stay with the history (the warehouse quarantines them there).
     return "select * from src where " + " or ".join(conditions)
 
@@ -195,10 +212,18 @@ def split_landing(
     day: dt.date,
     late_share: float = 0.005,
     progress: bool = True,
+    late_window_days: int | None = None,
 ) -> list[SplitCounts]:
-    """Write the history (everything before `day`, 00:00 UTC) and the day's delivery."""
+    """Write the history (everything before `day`, 00:00 UTC) and the day's delivery.
+
+    The late, changed and moved shares are drawn from every older row, or, with
+    `late_window_days`, from the rows dated within that many days before `day` (late data of a
+    real help desk is mostly recent)."""
+    if late_window_days is not None and late_window_days < 1:
+        raise ValueError(f"late_window_days must be at least 1, not {late_window_days}")
     late_modulo = max(1, round(1 / late_share)) if late_share > 0 else 2**62
     cutoff = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    window_start = cutoff - dt.timedelta(days=late_window_days or 0)
     counts: list[SplitCounts] = []
     entities = [e for e in RULES if (source / e).is_dir()]
     with duckdb.connect() as con:
@@ -213,14 +238,20 @@ def split_landing(
                 " all_varchar = true, header = true, union_by_name = true)"
             )
             rule = RULES[entity]
+            window = late_window_days
+            day_file = DAY_FILE.format(day=day.isoformat())
             written = []
             for folder, name, select in (
-                (history, HISTORY_FILE, _history_select(entity, rule, late_modulo)),
-                (day_dir, DAY_FILE.format(day=day.isoformat()), _day_select(rule, late_modulo)),
+                (history, HISTORY_FILE, _history_select(entity, rule, late_modulo, window)),
+                (day_dir, day_file, _day_select(rule, late_modulo, window)),
             ):
                 target = folder / entity / name
                 target.parent.mkdir(parents=True, exist_ok=True)
-                params = {"cutoff": cutoff} if "$cutoff" in select else {}
+                params = {
+                    param: value
+                    for param, value in (("cutoff", cutoff), ("window_start", window_start))
+                    if f"${param}" in select
+                }
                 con.execute(f"copy ({select}) to {_quoted(target)} (header)", params)
                 rows = con.execute(f"select count(*) from ({select})", params)
                 written.append(int(rows.fetchone()[0]))  # type: ignore[index]
@@ -249,6 +280,13 @@ def parser() -> argparse.ArgumentParser:
         default=0.005,
         help="share of older events and surveys delivered late, with the day (default: 0.005)",
     )
+    p.add_argument(
+        "--late-window-days",
+        type=int,
+        default=None,
+        help="draw the late, changed and moved shares only from rows dated within this many "
+        "days before --day (default: from every older row)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
     return p
 
@@ -256,7 +294,13 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     counts = split_landing(
-        args.source, args.history, args.day_dir, args.day, args.late_share, not args.quiet
+        args.source,
+        args.history,
+        args.day_dir,
+        args.day,
+        args.late_share,
+        not args.quiet,
+        args.late_window_days,
     )
     if not args.quiet:
         for c in counts:
