@@ -38,6 +38,12 @@
     last 6 months does) has every key in scope put the n periods after it in scope too (the key
     is then a date).
 
+    A rollup with a running total over its periods (`running_total`: true; kpi_support_daily's
+    backlog at the end of each day is the sum of every earlier day's openings and closings) has
+    every stored key from the earliest key in scope on put in scope too: their totals may change.
+    The model recomputes from the facts only the keys in scope without them (`touched`, see
+    `refresh_scope_keys`) and carries the others' stored values, their totals continued.
+
     A model whose rows can move between the periods a KPI rollup groups by (a re-delivered
     record with another date) names a log of its replaced rows (`keep_replaced`: the name of a
     model that selects no row of it, only the columns to keep: the key and the columns periods
@@ -53,7 +59,7 @@
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
     'earlier_versions': [...], 'running_clock': <condition>, 'changed': [...],
-    'keep_replaced': <model>, 'trailing_periods': [datepart, n]}. A model passes the same dict to
+    'keep_replaced': <model>, 'trailing_periods': [datepart, n], 'running_total': true}. A model passes the same dict to
     its config (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do
     not see a model's custom config).
 
@@ -108,8 +114,9 @@
     __as_of_in_scope__
 {%- endmacro %}
 
-{#- The keys in scope, as one select of the column `refresh_key`. -#}
-{% macro refresh_scope_keys(scope) -%}
+{#- The keys in scope, as one select of the column `refresh_key`. With `touched=true`, those
+    a `running_total` scope adds are left out: the keys whose inputs changed. -#}
+{% macro refresh_scope_keys(scope, touched=false) -%}
     {%- set parts = [] -%}
     {%- for upstream in scope.get('upstream', []) -%}
         {%- set written -%}
@@ -140,7 +147,13 @@
         {%- do parts.append(changed_keys(check, scope['key'])) -%}
     {%- endfor -%}
     {%- set trailing = scope.get('trailing_periods') -%}
-    {%- if trailing -%}
+    {%- if scope.get('running_total') and not touched -%}
+    with touched_keys as (
+        {{ parts | join('\n        union\n        ') }}
+    )
+
+    {{ running_total_keys(scope, 'touched_keys') }}
+    {%- elif trailing -%}
     select cast(
         {{ dbt.dateadd(trailing[0], 'trailing_offsets.periods', 'touched_keys.refresh_key') }}
         as date
@@ -155,6 +168,33 @@
     ) as trailing_offsets
     {%- else -%}
     {{ parts | join('\n    union\n    ') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A `running_total` scope's keys: the touched keys (`touched`, a relation or CTE of
+    refresh_key), and every stored key from the earliest of them on. A model that computes its
+    touched keys once (a CTE) passes them here itself. -#}
+{% macro running_total_keys(scope, touched) -%}
+    {%- if not scope.get('running_total') -%}
+        {{ exceptions.raise_compiler_error(
+            "running_total_keys: the scope of " ~ this ~ " has no 'running_total': true, so the"
+            ~ " strategy would not replace the keys this adds"
+        ) }}
+    {%- endif %}
+    select refresh_key from {{ touched }}
+    union
+    select {{ scope['key'] }} as refresh_key
+    from {{ this }}
+    where {{ scope['key'] }} >= (select min(refresh_key) from {{ touched }})
+{%- endmacro %}
+
+{#- `expr in (select refresh_key from <keys>)` when `condition` holds, else `true`: the scope
+    filter of a model that computes its keys in scope once (a CTE, as kpi_support_daily does). -#}
+{% macro in_scope_keys(expr, keys, condition=true) -%}
+    {%- if condition -%}
+        {{ expr }} in (select refresh_key from {{ keys }})
+    {%- else -%}
+        true
     {%- endif -%}
 {%- endmacro %}
 
@@ -226,6 +266,18 @@
                 spine_cells.date_month = stored_cells.date_month
                 and spine_cells.survey_type = stored_cells.survey_type
         where spine_cells.date_month is null or stored_cells.date_month is null
+    {%- elif check == 'support_daily_spine' -%}
+        {#- kpi_support_daily: the days where its day x channel x team spine and its stored rows
+            do not match (days the tickets' range newly spans, every day of a new channel and
+            team pair; a day or pair no longer spanned). -#}
+        select coalesce(spine_cells.date_day, stored_cells.date_day) as refresh_key
+        from ({{ support_daily_spine(ref('fct_tickets')) }}) as spine_cells
+        full outer join {{ this }} as stored_cells
+            on
+                spine_cells.date_day = stored_cells.date_day
+                and spine_cells.channel = stored_cells.channel
+                and spine_cells.team_id = stored_cells.team_id
+        where spine_cells.date_day is null or stored_cells.date_day is null
     {%- elif check == 'ticket_sla_weeks' -%}
         {#- kpi_segment_response_times: the weeks of the tickets whose SLA rows were written or
             replaced since (a target settled or changed; a priority removed leaves no SLA row,
@@ -284,11 +336,14 @@
             select macro_id from {{ ref('stg_landing__macros') }}
             where _refreshed_at > {{ last_refreshed_at() }}
         )
-    {%- elif check == 'agent_ticket_event_days' -%}
+    {%- elif check in ('agent_ticket_event_days', 'support_ticket_event_days') -%}
         {#- kpi_agent_daily: every day of the events of a ticket staged since, of a ticket with
             an event staged since, and of a ticket an earlier version of such an event named:
             which public comment opens an agent-created ticket (not a reply) depends on all of
-            the ticket's comments, and a ticket's arrival makes its events count. -#}
+            the ticket's comments, and a ticket's arrival makes its events count.
+            kpi_support_daily: the same, and every day of the events of a ticket whose
+            fct_tickets row was written or replaced since: its reopens, replies and backlog
+            moves are counted under the ticket's channel and team, which may have changed. -#}
         select {{ reporting_date('created_at') }} as refresh_key
         from {{ ref('stg_landing__ticket_events') }}
         where ticket_id in (
@@ -299,6 +354,14 @@
             where _refreshed_at > {{ last_refreshed_at() }}
             union
             select refresh_key from ({{ earlier_version_keys('ticket_events') }}) as left_tickets
+            {%- if check == 'support_ticket_event_days' %}
+            union
+            select ticket_id from {{ ref('fct_tickets') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+            union
+            select ticket_id from {{ ref('int_ticket_versions_replaced') }}
+            where _refreshed_at > {{ last_refreshed_at() }}
+            {%- endif %}
         )
     {%- elif check == 'conversation_message_days' -%}
         {#- kpi_agent_daily: the days of the messages of a conversation staged since (its

@@ -128,3 +128,34 @@
     from {{ events }}
     where event_type != 'comment' or event_type is null
 {%- endmacro %}
+
+{#- kpi_support_daily's spine: one row per day (date_day), channel and team (team_id,
+    'unassigned' for none), every day from the first to the last day a ticket was created or
+    solved (a ticket solved or closed now, on its latest solve) for every channel and team pair
+    a ticket has. `tickets` is a relation or CTE with fct_tickets' columns. -#}
+{% macro support_daily_spine(tickets) -%}
+    {%- set activity_days -%}
+        (
+            select {{ reporting_date('created_at') }} as activity_date from {{ tickets }}
+            union all
+            select {{ reporting_date('last_solved_at') }} as activity_date from {{ tickets }}
+            where is_solved and last_solved_at is not null
+        ) as activity_days
+    {%- endset -%}
+    select
+        days.date_day,
+        slices.channel,
+        slices.team_id
+    from (
+        {{ day_series(
+            '(select min(activity_date) from ' ~ activity_days ~ ')',
+            '(select max(activity_date) from ' ~ activity_days ~ ')',
+        ) }}
+    ) as days
+    cross join (
+        select distinct
+            channel,
+            coalesce(team_id, 'unassigned') as team_id
+        from {{ tickets }}
+    ) as slices
+{%- endmacro %}

@@ -103,7 +103,7 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["fct_kb_article_views"] == "coalesce(customer_id, view_id)"  # a customer's views
     assert keys["fct_survey_responses"] == "response_id"
     assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
-    # Ten rollups are refreshed by period (or article); the other rollups and dimensions in full.
+    # Eleven rollups are refreshed by period (or article); the other rollups and dimensions in full.
     assert keys["kpi_csat_by_dimension"] == keys["kpi_survey_monthly"] == "date_month"
     assert keys["kpi_workflow_usage"] == keys["kpi_complaints_monthly"] == "date_month"
     assert keys["kpi_support_overview_monthly"] == "date_month"
@@ -111,7 +111,7 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["kpi_segment_response_times"] == "week_start_date"
     assert keys["kpi_self_service"] == "date_week"
     assert keys["kpi_kb_articles"] == "article_id"
-    assert keys["kpi_agent_daily"] == "date_day"
+    assert keys["kpi_agent_daily"] == keys["kpi_support_daily"] == "date_day"
     by_period = {n for n in keys if n.startswith(("kpi_", "dim_"))}
     assert by_period == {
         "kpi_csat_by_dimension",
@@ -124,6 +124,7 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
         "kpi_complaints_monthly",
         "kpi_support_overview_monthly",
         "kpi_agent_daily",
+        "kpi_support_daily",
     }
     assert not any(n.endswith("_versions_replaced") for n in keys)  # logs are not published
 
