@@ -198,6 +198,21 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The periods where a rollup's spine (a select of `period` and `cells`: every period, zero
+    rows included, for every combination of the cell columns) and its stored rows do not match:
+    a period or cell the spine newly holds, one it no longer holds. -#}
+{% macro spine_differences(spine, period, cells=[]) -%}
+    select coalesce(spine_cells.{{ period }}, stored_cells.{{ period }}) as refresh_key
+    from ({{ spine }}) as spine_cells
+    full outer join {{ this }} as stored_cells
+        on
+            {%- for column in [period] + cells %}
+            {% if not loop.first %}and {% endif -%}
+            spine_cells.{{ column }} = stored_cells.{{ column }}
+            {%- endfor %}
+    where spine_cells.{{ period }} is null or stored_cells.{{ period }} is null
+{%- endmacro %}
+
 {#- Keys whose stored rows no longer match what they were derived from. -#}
 {% macro changed_keys(check, key) -%}
     {%- if check in ('schedule', 'dimensions', 'customer_dimensions', 'survey_dimensions') -%}
@@ -259,25 +274,16 @@
         {#- kpi_survey_monthly: the months where its month x survey type spine and its stored
             rows do not match (a month the responses' range newly spans, every month of a new
             survey type; a month or type no longer spanned). -#}
-        select coalesce(spine_cells.date_month, stored_cells.date_month) as refresh_key
-        from ({{ survey_month_spine(ref('fct_survey_responses')) }}) as spine_cells
-        full outer join {{ this }} as stored_cells
-            on
-                spine_cells.date_month = stored_cells.date_month
-                and spine_cells.survey_type = stored_cells.survey_type
-        where spine_cells.date_month is null or stored_cells.date_month is null
+        {{ spine_differences(
+            survey_month_spine(ref('fct_survey_responses')), 'date_month', ['survey_type']
+        ) }}
     {%- elif check == 'support_daily_spine' -%}
         {#- kpi_support_daily: the days where its day x channel x team spine and its stored rows
             do not match (days the tickets' range newly spans, every day of a new channel and
             team pair; a day or pair no longer spanned). -#}
-        select coalesce(spine_cells.date_day, stored_cells.date_day) as refresh_key
-        from ({{ support_daily_spine(ref('fct_tickets')) }}) as spine_cells
-        full outer join {{ this }} as stored_cells
-            on
-                spine_cells.date_day = stored_cells.date_day
-                and spine_cells.channel = stored_cells.channel
-                and spine_cells.team_id = stored_cells.team_id
-        where spine_cells.date_day is null or stored_cells.date_day is null
+        {{ spine_differences(
+            support_daily_spine(ref('fct_tickets')), 'date_day', ['channel', 'team_id']
+        ) }}
     {%- elif check == 'ticket_sla_weeks' -%}
         {#- kpi_segment_response_times: the weeks of the tickets whose SLA rows were written or
             replaced since (a target settled or changed; a priority removed leaves no SLA row,
@@ -297,13 +303,9 @@
         {#- kpi_self_service: the weeks where its spine (every week from the first to the last
             with knowledge-base views) and its stored weeks do not match (the range grew or
             shrank). -#}
-        select coalesce(spine_weeks.date_week, stored_weeks.date_week) as refresh_key
-        from (
-            {{ self_service_week_spine(ref('fct_kb_article_views')) }}
-        ) as spine_weeks
-        full outer join {{ this }} as stored_weeks
-            on spine_weeks.date_week = stored_weeks.date_week
-        where spine_weeks.date_week is null or stored_weeks.date_week is null
+        {{ spine_differences(
+            self_service_week_spine(ref('fct_kb_article_views')), 'date_week'
+        ) }}
     {%- elif check == 'retention_and_turnover_months' -%}
         {#- kpi_support_overview_monthly: the months where the churn or turnover rate it copies
             differs from kpi_retention_monthly's or kpi_agent_turnover_monthly's now (both are
