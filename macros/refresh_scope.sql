@@ -171,6 +171,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- `column` of the rows of each model in `models` (names) written since this model's
+    watermark, as one select (union). -#}
+{% macro keys_written_since(column, models) -%}
+    {%- for model in models %}
+    select {{ column }} from {{ ref(model) }} where _refreshed_at > {{ last_refreshed_at() }}
+    {%- if not loop.last %}
+    union
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
 {#- A `running_total` scope's keys: the touched keys (`touched`, a relation or CTE of
     refresh_key), and every stored key from the earliest of them on. A model that computes its
     touched keys once (a CTE) passes them here itself. -#}
@@ -293,11 +304,9 @@
         where
             source = 'ticket'
             and ticket_id in (
-                select ticket_id from {{ ref('fct_sla_events') }}
-                where _refreshed_at > {{ last_refreshed_at() }}
-                union
-                select ticket_id from {{ ref('int_sla_event_versions_replaced') }}
-                where _refreshed_at > {{ last_refreshed_at() }}
+                {{ keys_written_since(
+                    'ticket_id', ['fct_sla_events', 'int_sla_event_versions_replaced']
+                ) }}
             )
     {%- elif check == 'self_service_week_spine' -%}
         {#- kpi_self_service: the weeks where its spine (every week from the first to the last
@@ -348,22 +357,14 @@
             moves are counted under the ticket's channel and team, which may have changed. -#}
         select {{ reporting_date('created_at') }} as refresh_key
         from {{ ref('stg_landing__ticket_events') }}
+        {%- set written = ['stg_landing__tickets', 'stg_landing__ticket_events'] %}
+        {%- if check == 'support_ticket_event_days' %}
+            {%- do written.extend(['fct_tickets', 'int_ticket_versions_replaced']) %}
+        {%- endif %}
         where ticket_id in (
-            select ticket_id from {{ ref('stg_landing__tickets') }}
-            where _refreshed_at > {{ last_refreshed_at() }}
-            union
-            select ticket_id from {{ ref('stg_landing__ticket_events') }}
-            where _refreshed_at > {{ last_refreshed_at() }}
+            {{ keys_written_since('ticket_id', written) }}
             union
             select refresh_key from ({{ earlier_version_keys('ticket_events') }}) as left_tickets
-            {%- if check == 'support_ticket_event_days' %}
-            union
-            select ticket_id from {{ ref('fct_tickets') }}
-            where _refreshed_at > {{ last_refreshed_at() }}
-            union
-            select ticket_id from {{ ref('int_ticket_versions_replaced') }}
-            where _refreshed_at > {{ last_refreshed_at() }}
-            {%- endif %}
         )
     {%- elif check == 'conversation_message_days' -%}
         {#- kpi_agent_daily: the days of the messages of a conversation staged since (its

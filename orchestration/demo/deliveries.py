@@ -238,12 +238,15 @@ def split_landing(
                 " all_varchar = true, header = true, union_by_name = true)"
             )
             rule = RULES[entity]
-            window = late_window_days
             day_file = DAY_FILE.format(day=day.isoformat())
             written = []
             for folder, name, select in (
-                (history, HISTORY_FILE, _history_select(entity, rule, late_modulo, window)),
-                (day_dir, day_file, _day_select(rule, late_modulo, window)),
+                (
+                    history,
+                    HISTORY_FILE,
+                    _history_select(entity, rule, late_modulo, late_window_days),
+                ),
+                (day_dir, day_file, _day_select(rule, late_modulo, late_window_days)),
             ):
                 target = folder / entity / name
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,8 @@
     'running_total': true,
 } -%}
 {{ refreshed_by_scope(refresh) }}
+{#- The guard and the dependencies of in_refresh_scope (the filters below use the keys the
+    model computes once, touched_keys and scope_keys). -#}
 {%- do in_refresh_scope(refresh) %}
 {#- An incremental run reads only the facts of the touched days. Spark rebuilds the table in
     full every run (refreshed_by_scope); its only incremental query is the unit test's, where
