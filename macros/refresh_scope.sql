@@ -532,6 +532,12 @@
     {{ adapter.quote(this.identifier ~ '__scope_keys') }}
 {%- endmacro %}
 
+{#- A `running_total` scope's touched keys (`refresh_scope_keys(scope, touched=true)`), stored
+    beside its keys in scope for the model's query. -#}
+{% macro touched_keys_table() -%}
+    {{ adapter.quote(this.identifier ~ '__touched_keys') }}
+{%- endmacro %}
+
 {#- Whether this model's query reads its keys in scope from `scope_keys_table()`: a model node
     built by `dbt run` or `dbt build`. A unit test (its query runs on fixtures, with no hook) and
     `dbt compile` / `dbt show` (no hook runs either) inline the scope's query. -#}
@@ -547,10 +553,21 @@
     run that reads the scope from a table, store the keys in scope there (else nothing: dbt
     skips a hook that renders empty). -#}
 {% macro store_scope_keys() -%}
-    {%- if is_incremental() and scope_keys_stored() -%}
+    {%- set scope = config.get('refresh_scope') -%}
+    {%- if is_incremental() and scope_keys_stored() and scope.get('running_total') -%}
+    create temporary table {{ touched_keys_table() }} as
+    select distinct refresh_key from (
+        {{ refresh_scope_keys(scope, touched=true) }}
+    ) as touched_keys;
+
     create temporary table {{ scope_keys_table() }} as
     select distinct refresh_key from (
-        {{ refresh_scope_keys(config.get('refresh_scope')) }}
+        {{ running_total_keys(scope, touched_keys_table()) }}
+    ) as keys_in_scope
+    {%- elif is_incremental() and scope_keys_stored() -%}
+    create temporary table {{ scope_keys_table() }} as
+    select distinct refresh_key from (
+        {{ refresh_scope_keys(scope) }}
     ) as keys_in_scope
     {%- endif -%}
 {%- endmacro %}
@@ -619,6 +636,9 @@
     where {{ key }} in (select refresh_key from {{ changed_keys }});
 
     drop table {{ scope_keys }};
+    {%- if scope.get('running_total') %}
+    drop table {{ touched_keys_table() }};
+    {%- endif %}
     drop table {{ changed_keys }}
 {%- endmacro %}
 

@@ -39,8 +39,32 @@
     a CTE) and the plan would outgrow the driver: there the steps aggregate every fact and the
     spine keeps the touched days, with the same result. -#}
 {%- set prefilter = is_incremental() and target.type != 'spark' %}
+{#- The touched days: in a run, the table the pre-hook stored them in (its size tells the engine
+    that they are few: as a CTE, DuckDB hashed every status period to find them); in a unit
+    test, the CTE below. -#}
+{%- set touched = touched_keys_table() if scope_keys_stored() else 'touched_keys' %}
 
 with
+{%- if is_incremental() %}
+
+touched_keys as (
+    -- The days recomputed from the facts.
+    {%- if scope_keys_stored() %}
+    select refresh_key from {{ touched_keys_table() }}
+    {%- else %}
+    {{ refresh_scope_keys(refresh, touched=true) }}
+    {%- endif %}
+),
+
+scope_keys as (
+    -- Every day in scope: the touched days and every stored day from the earliest on.
+    {%- if scope_keys_stored() %}
+    select refresh_key from {{ scope_keys_table() }}
+    {%- else %}
+    {{ running_total_keys(refresh, 'touched_keys') }}
+    {%- endif %}
+),
+{%- endif %}
 
 tickets as (
     select * from {{ ref('fct_tickets') }}
@@ -55,25 +79,17 @@ sla_events as (
 ),
 
 status_periods as (
+    -- in an incremental run, the periods that start or end on a touched day (the reopens and
+    -- backlog moves below count those days only)
     select * from {{ ref('int_ticket_status_periods_derived') }}
+    where
+        {{ in_scope_keys(reporting_date('started_at'), touched, prefilter) }}
+        or {{ in_scope_keys(reporting_date('ended_at'), touched, prefilter) }}
 ),
 
 spine as (
     {{ support_daily_spine('tickets') }}
 ),
-
-{%- if is_incremental() %}
-
-touched_keys as (
-    -- The days recomputed from the facts.
-    {{ refresh_scope_keys(refresh, touched=true) }}
-),
-
-scope_keys as (
-    -- Every day in scope: the touched days and every stored day from the earliest on.
-    {{ running_total_keys(refresh, 'touched_keys') }}
-),
-{%- endif %}
 
 created_daily as (
     select
@@ -90,7 +106,7 @@ created_daily as (
         percentile_cont(0.9) within group (order by tickets.first_response_business_minutes)
             as p90_first_response_business_minutes
     from tickets
-    where {{ in_scope_keys(reporting_date('tickets.created_at'), 'touched_keys', prefilter) }}
+    where {{ in_scope_keys(reporting_date('tickets.created_at'), touched, prefilter) }}
     group by 1, 2, 3
 ),
 
@@ -107,7 +123,7 @@ solved_daily as (
     where
         tickets.is_solved
         and tickets.last_solved_at is not null
-        and {{ in_scope_keys(reporting_date('tickets.last_solved_at'), 'touched_keys', prefilter) }}
+        and {{ in_scope_keys(reporting_date('tickets.last_solved_at'), touched, prefilter) }}
     group by 1, 2, 3
 ),
 
@@ -124,7 +140,7 @@ reopened_daily as (
     where
         status_periods.is_reopen
         and {{ in_scope_keys(
-            reporting_date('status_periods.started_at'), 'touched_keys', prefilter
+            reporting_date('status_periods.started_at'), touched, prefilter
         ) }}
     group by 1, 2, 3
 ),
@@ -139,7 +155,7 @@ replies_daily as (
     from replies
     inner join tickets
         on replies.ticket_id = tickets.ticket_id
-    where {{ in_scope_keys(reporting_date('replies.replied_at'), 'touched_keys', prefilter) }}
+    where {{ in_scope_keys(reporting_date('replies.replied_at'), touched, prefilter) }}
     group by 1, 2, 3
 ),
 
@@ -172,12 +188,13 @@ sla_daily as (
         {%- endfor %}
         count(*) as sla_settled
     from sla_settled
-    where {{ in_scope_keys(reporting_date('sla_settled.settled_at'), 'touched_keys', prefilter) }}
+    where {{ in_scope_keys(reporting_date('sla_settled.settled_at'), touched, prefilter) }}
     group by 1, 2, 3
 ),
 
 backlog_moves as (
-    -- +1 when an unsolved status period starts, -1 when it ends (running periods never end).
+    -- +1 when an unsolved status period starts, -1 when it ends (running periods never end);
+    -- in an incremental run, the moves on the touched days.
     select
         {{ reporting_date('status_periods.started_at') }} as date_day,
         tickets.channel,
@@ -186,7 +203,11 @@ backlog_moves as (
     from status_periods
     inner join tickets
         on status_periods.ticket_id = tickets.ticket_id
-    where status_periods.status in ('new', 'open', 'pending', 'on_hold')
+    where
+        status_periods.status in ('new', 'open', 'pending', 'on_hold')
+        and {{ in_scope_keys(
+            reporting_date('status_periods.started_at'), touched, prefilter
+        ) }}
 
     union all
 
@@ -201,6 +222,9 @@ backlog_moves as (
     where
         status_periods.status in ('new', 'open', 'pending', 'on_hold')
         and not status_periods.is_current
+        and {{ in_scope_keys(
+            reporting_date('status_periods.ended_at'), touched, prefilter
+        ) }}
 ),
 
 backlog_daily as (
@@ -210,7 +234,6 @@ backlog_daily as (
         backlog_moves.team_id,
         sum(backlog_moves.backlog_change) as backlog_change
     from backlog_moves
-    where {{ in_scope_keys('backlog_moves.date_day', 'touched_keys', prefilter) }}
     group by 1, 2, 3
 ),
 
@@ -218,7 +241,7 @@ spine_touched as (
     -- The rows recomputed from the facts (every row in a full build).
     select *
     from spine
-    where {{ in_scope_keys('date_day', 'touched_keys', is_incremental()) }}
+    where {{ in_scope_keys('date_day', touched, is_incremental()) }}
 ),
 
 {%- set joins = ['created_daily', 'solved_daily', 'reopened_daily', 'replies_daily',
