@@ -13,7 +13,6 @@ import duckdb
 from orchestration.ingest.contract import ENTITIES
 from orchestration.ingest.landing import EmptyLandingError
 from orchestration.ingest.loader import EntityLoadResult, load_landing
-from orchestration.quality.gx_runner import import_in_background
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_config
 
@@ -121,7 +120,6 @@ def ingest_landing_files(
     entities = [key.path[-1] for key in context.selected_asset_keys if key != MANIFEST_KEY]
     settings = warehouse.settings
     context.log.info(f"Loading {', '.join(entities)} from {settings.landing_dir}")
-    import_in_background()  # for the GX suites that check this load next
     con = duckdb.connect(str(settings.warehouse_path), config=duckdb_config())
     try:
         results = load_landing(con, settings.landing_dir, entities)

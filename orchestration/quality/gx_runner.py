@@ -9,10 +9,8 @@ file is free for the next writer (dbt) in the same process.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -34,27 +32,6 @@ logger = logging.getLogger(__name__)
 INDEX_KEY = "suite_index"
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-
-
-def import_in_background() -> threading.Thread:
-    """Start importing Great Expectations in a daemon thread and return the thread.
-
-    Importing GX is 3-5 s of Python, paid once per process before the first suite runs. The
-    nightly job starts it when its ingest starts, so the import overlaps with loading the landing
-    files (DuckDB work that releases the GIL) and the GX suites that follow find it done. An
-    `import great_expectations` meanwhile waits for this one (Python's per-module import lock)
-    instead of starting another; an import error is left for that import to raise, where the
-    check that needs GX reports it."""
-    thread = threading.Thread(target=_import_quietly, name="import-great-expectations", daemon=True)
-    thread.start()
-    return thread
-
-
-def _import_quietly() -> None:
-    try:
-        importlib.import_module("great_expectations")
-    except Exception:  # raised again by the import that needs it
-        logger.debug("background import of great_expectations failed", exc_info=True)
 
 
 class _DuckDBDialectName(str):
