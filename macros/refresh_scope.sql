@@ -554,20 +554,21 @@
     skips a hook that renders empty). -#}
 {% macro store_scope_keys() -%}
     {%- set scope = config.get('refresh_scope') -%}
-    {%- if is_incremental() and scope_keys_stored() and scope.get('running_total') -%}
+    {%- if is_incremental() and scope_keys_stored() -%}
+    {%- if scope.get('running_total') -%}
+    {#- the touched keys first: the keys in scope are read from them -#}
     create temporary table {{ touched_keys_table() }} as
     select distinct refresh_key from (
         {{ refresh_scope_keys(scope, touched=true) }}
     ) as touched_keys;
+    {%- set keys_in_scope = running_total_keys(scope, touched_keys_table()) %}
+    {%- else -%}
+    {%- set keys_in_scope = refresh_scope_keys(scope) -%}
+    {%- endif %}
 
     create temporary table {{ scope_keys_table() }} as
     select distinct refresh_key from (
-        {{ running_total_keys(scope, touched_keys_table()) }}
-    ) as keys_in_scope
-    {%- elif is_incremental() and scope_keys_stored() -%}
-    create temporary table {{ scope_keys_table() }} as
-    select distinct refresh_key from (
-        {{ refresh_scope_keys(scope) }}
+        {{ keys_in_scope }}
     ) as keys_in_scope
     {%- endif -%}
 {%- endmacro %}
