@@ -43,10 +43,11 @@ MANIFEST = {
 
 
 def test_build_args_default_and_options() -> None:
-    assert dbt_build_args() == ["build", "--exclude-resource-type", "unit_test"]
+    default = ["build", "--log-level-file", "none", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args() == default
     args = dbt_build_args(full_refresh=True, dbt_vars={"as_of": "2024-01-01 00:00:00"})
-    assert args[:4] == ["build", "--exclude-resource-type", "unit_test", "--full-refresh"]
-    assert args[4] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[5]
+    assert args[:6] == [*default, "--full-refresh"]
+    assert args[6] == "--vars" and '"as_of": "2024-01-01 00:00:00"' in args[7]
     assert dbt_build_args(threads=1)[-2:] == ["--threads", "1"]
 
 
