@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from orchestration.ingest.contract import ENTITIES
-from orchestration.ingest.loader import ensure_raw_tables
+from orchestration.ingest.loader import ensure_raw_tables, load_landing
 from orchestration.quality.freshness import FreshnessPolicy, measure
 from orchestration.quality.raw_suites import raw_suite, suite_text
 from orchestration.quality.report import render_report
@@ -172,6 +172,45 @@ def test_freshness_warns_on_old_loads_and_events(tiny_warehouse: Path) -> None:
     assert fresh.fresh and fresh.event_column == "created_at"
     assert len(stale.problems) == 2 and "last load 2026-06-02 00:00" in stale.problems[0]
     assert empty.problems == ("no rows loaded yet",)
+
+
+def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path) -> None:
+    """The loader measures each file's latest event time once; the check reads it from the
+    manifest (not the raw rows) and parses only rows of files that were never measured."""
+    landing = tmp_path / "landing"
+    (landing / "tickets").mkdir(parents=True)
+    (landing / "tickets" / "a.csv").write_text(
+        "ticket_id,created_at,customer_id,channel,status\n"
+        "t1,2026-06-01T10:00:00Z,c1,email,open\n"
+        "t2,2026-06-03 08:30:00+02:00,c1,email,open\n"
+        "t3,not a time,c1,email,open\n"
+    )
+    (landing / "teams").mkdir()
+    (landing / "teams" / "t.csv").write_text("team_id,name\nT1,Billing\n")
+    policy = FreshnessPolicy(max_load_age_hours=10**6, max_event_age_hours=72)
+    now = datetime(2026, 6, 4, 12)
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        load_landing(con, landing)
+        files = con.execute(
+            "select entity, latest_event_at, is_event_time_measured from raw._landing_files "
+            "order by entity"
+        ).fetchall()
+        assert files == [
+            ("teams", None, False),  # reference data: no event time to measure
+            ("tickets", datetime(2026, 6, 3, 6, 30), True),
+        ]
+        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(
+            2026, 6, 3, 6, 30
+        )
+        # Read from the manifest, not the rows: a changed measurement is what the check sees ...
+        con.execute("update raw._landing_files set latest_event_at = timestamp '2026-05-01'")
+        stale = measure(con, ENTITIES["tickets"], now, policy)
+        assert stale.latest_event == datetime(2026, 5, 1) and not stale.fresh
+        # ... and the rows of a file loaded before files were measured are parsed.
+        con.execute("update raw._landing_files set is_event_time_measured = null")
+        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(
+            2026, 6, 3, 6, 30
+        )
 
 
 def test_freshness_level_comes_from_the_environment() -> None:

@@ -39,6 +39,7 @@ from orchestration.ingest.readers import (
     load_parquet,
     quote_ident,
 )
+from orchestration.quality.freshness import file_latest_event
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,11 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists load_run_id bigint")
     # ... and before file signatures were kept (NULL: the file is hashed once more).
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists file_signature varchar")
+    # ... and before each file's latest event time was measured at load (freshness check).
+    con.execute(f"alter table {MANIFEST_TABLE} add column if not exists latest_event_at timestamp")
+    con.execute(
+        f"alter table {MANIFEST_TABLE} add column if not exists is_event_time_measured boolean"
+    )
     con.execute(
         f"create table if not exists {REJECTS_TABLE} ("
         "file_id bigint not null, entity varchar not null, source_file varchar not null, "
@@ -218,12 +224,15 @@ def _record_file(
     status: str,
     rows: tuple[int, int] = (0, 0),
     message: str | None = None,
+    latest_event: tuple[datetime | None, bool] = (None, False),
 ) -> None:
-    """Add one manifest row; `rows` is (rows_loaded, rows_rejected)."""
+    """Add one manifest row; `rows` is (rows_loaded, rows_rejected), `latest_event` the file's
+    latest event time and whether it was measured (quality/freshness.py)."""
     con.execute(
         f"insert into {MANIFEST_TABLE} (file_id, entity, source_file, content_hash, size_bytes, "
         "file_format, status, rows_loaded, rows_rejected, message, loaded_at, load_run_id, "
-        "file_signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "file_signature, latest_event_at, is_event_time_measured) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file_id,
             landed.entity,
@@ -238,6 +247,7 @@ def _record_file(
             landed.loaded_at,
             landed.load_run_id,
             landed.signature,
+            *latest_event,
         ],
     )
 
@@ -379,7 +389,8 @@ def _load_file(
         if result.warnings:
             message = "; ".join([*([message] if message else []), *result.warnings])
         rows = (result.rows_loaded, len(result.rejects))
-        _record_file(con, landed, file_id, LOADED, rows, message)
+        latest_event = file_latest_event(con, entity, file_id)
+        _record_file(con, landed, file_id, LOADED, rows, message, latest_event)
         con.execute("commit")
     except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
         con.execute("rollback")

@@ -3,6 +3,11 @@
 Stale data is a warning; set QUALITY_FRESHNESS_SEVERITY=error to make it block downstream assets.
 Limits: QUALITY_MAX_LOAD_AGE_HOURS (default 36) since the entity's last loaded file and
 QUALITY_MAX_EVENT_AGE_HOURS (default 72) since its latest event timestamp.
+
+The latest event time of each loaded file is measured once, when the loader writes its rows
+(`file_latest_event`, kept in the manifest raw._landing_files); the nightly check reads those and
+parses the raw text only of rows whose file was not measured (files loaded before the manifest had
+the column). Parsing the whole raw history every night cost 1.7 s at 1M tickets, growing daily.
 """
 
 from __future__ import annotations
@@ -63,15 +68,59 @@ def event_column(entity: Entity) -> str | None:
     return (required or list(entity.timestamp_columns) or [None])[0]
 
 
+def latest_event_sql(column: str) -> str:
+    """The latest parseable value of a raw text timestamp column, as naive UTC (an aggregate)."""
+    return f"max(timezone('UTC', try_cast(trim({column}) as timestamptz)))"
+
+
+def file_latest_event(
+    con: duckdb.DuckDBPyConnection, entity: Entity, file_id: int
+) -> tuple[datetime | None, bool]:
+    """(latest event time of the file's raw rows, whether it was measured): (None, False) for
+    reference data, which has no event time; (None, True) for a file without a parseable one."""
+    column = event_column(entity)
+    if column is None:
+        return None, False
+    row = con.execute(
+        f"select {latest_event_sql(column)} from raw.{entity.name} where _file_id = ?", [file_id]
+    ).fetchone()
+    return (row[0] if row else None), True
+
+
+def _files_measured(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' "
+        "and table_name = '_landing_files' and column_name = 'is_event_time_measured'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def measure(
     con: duckdb.DuckDBPyConnection, entity: Entity, now: datetime, policy: FreshnessPolicy
 ) -> Freshness:
-    """Latest _loaded_at and latest event time of raw.<entity>, compared with `now` (naive UTC)."""
+    """Latest _loaded_at and latest event time of raw.<entity>, compared with `now` (naive UTC).
+
+    The latest event time is the greatest of the loaded files' measured ones (manifest) and of the
+    rows of files never measured."""
     column = event_column(entity)
-    event_sql = (
-        f"max(timezone('UTC', try_cast(trim({column}) as timestamptz)))" if column else "null"
-    )
-    row = con.execute(f"select max(_loaded_at), {event_sql} from raw.{entity.name}").fetchone()
+    event_sql = "null"
+    parameters: list[str] = []
+    if column and not _files_measured(con):  # a warehouse the loader has not upgraded yet
+        event_sql = latest_event_sql(column)
+    elif column:
+        measured = (
+            "select file_id, latest_event_at from raw._landing_files "
+            "where entity = ? and status = 'loaded' and is_event_time_measured"
+        )
+        event_sql = (
+            f"(select max(latest_event_at) from ({measured} union all "
+            f"select null, {latest_event_sql(column)} from raw.{entity.name} "
+            f"where _file_id not in (select file_id from ({measured}) as m)) as files)"
+        )
+        parameters = [entity.name, entity.name]
+    row = con.execute(
+        f"select max(_loaded_at), {event_sql} from raw.{entity.name}", parameters
+    ).fetchone()
     latest_load, latest_event = (row or (None, None))[0], (row or (None, None))[1]
 
     def age(value: datetime | None) -> float | None:
