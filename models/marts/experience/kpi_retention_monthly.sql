@@ -29,28 +29,100 @@ months as (
     {{ month_series('(select first_month from bounds)', '(select last_month from bounds)') }}
 ),
 
-active_at_start as (
-    -- A customer is active at the start of a month when one of their subscriptions started in
-    -- an earlier month and was not cancelled in an earlier month.
-    select distinct
-        months.date_month,
-        subscription_months.customer_id
-    from months
-    inner join subscription_months
-        on
-            months.date_month > subscription_months.start_month
-            and (
+active_spans as (
+    -- The months a subscription counts at the start of: from the month after its start to the
+    -- month of its cancellation (or the last month), both inclusive; none when it was cancelled
+    -- in the month it started.
+    select
+        subscription_months.customer_id,
+        cast({{ dbt.dateadd('month', 1, 'subscription_months.start_month') }} as date)
+            as span_start_month,
+        case
+            when
                 subscription_months.cancel_month is null
-                or months.date_month <= subscription_months.cancel_month
-            )
+                or subscription_months.cancel_month > bounds.last_month
+                then bounds.last_month
+            else subscription_months.cancel_month
+        end as span_end_month
+    from subscription_months
+    cross join bounds
+),
+
+spans_after_earlier_ones as (
+    select
+        customer_id,
+        span_start_month,
+        span_end_month,
+        max(span_end_month) over (
+            partition by customer_id
+            order by span_start_month, span_end_month
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_end_month
+    from active_spans
+    where span_start_month <= span_end_month
+),
+
+spans_numbered as (
+    -- A span that starts after every earlier span of the customer ended starts a new period.
+    select
+        customer_id,
+        span_start_month,
+        span_end_month,
+        sum(
+            case
+                when earlier_end_month is null or span_start_month > earlier_end_month then 1
+                else 0
+            end
+        ) over (
+            partition by customer_id
+            order by span_start_month, span_end_month
+            rows between unbounded preceding and current row
+        ) as period_number
+    from spans_after_earlier_ones
+),
+
+active_periods as (
+    -- A customer's overlapping spans merged: the periods are disjoint, so a customer active
+    -- through several subscriptions counts once.
+    select
+        customer_id,
+        period_number,
+        min(span_start_month) as period_start_month,
+        max(span_end_month) as period_end_month
+    from spans_numbered
+    group by 1, 2
+),
+
+active_count_changes as (
+    select
+        period_start_month as date_month,
+        1 as active_change
+    from active_periods
+    union all
+    select
+        cast({{ dbt.dateadd('month', 1, 'period_end_month') }} as date) as date_month,
+        -1 as active_change
+    from active_periods
+),
+
+monthly_active_changes as (
+    select
+        date_month,
+        sum(active_change) as active_change
+    from active_count_changes
+    group by 1
 ),
 
 active_at_start_counts as (
     select
-        date_month,
-        count(*) as customers_active_at_start
-    from active_at_start
-    group by 1
+        months.date_month,
+        sum(coalesce(monthly_active_changes.active_change, 0)) over (
+            order by months.date_month
+            rows between unbounded preceding and current row
+        ) as customers_active_at_start
+    from months
+    left join monthly_active_changes
+        on months.date_month = monthly_active_changes.date_month
 ),
 
 first_starts as (
@@ -74,13 +146,14 @@ cancellations as (
         subscription_months.cancel_month as date_month,
         count(*) as cancelled_subscriptions,
         count(distinct subscription_months.customer_id) as cancelled_customers,
-        count(distinct active_at_start.customer_id) as churned_customers,
+        count(distinct active_periods.customer_id) as churned_customers,
         sum(subscription_months.monthly_amount) as churned_monthly_amount
     from subscription_months
-    left join active_at_start
+    left join active_periods
         on
-            subscription_months.customer_id = active_at_start.customer_id
-            and subscription_months.cancel_month = active_at_start.date_month
+            subscription_months.customer_id = active_periods.customer_id
+            and subscription_months.cancel_month >= active_periods.period_start_month
+            and subscription_months.cancel_month <= active_periods.period_end_month
     where subscription_months.cancel_month is not null
     group by 1
 ),
