@@ -184,6 +184,7 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         "t1,2026-06-01T10:00:00Z,c1,email,open\n"
         "t2,2026-06-03 08:30:00+02:00,c1,email,open\n"
         "t3,not a time,c1,email,open\n"
+        't4," 2026-06-04 ",c1,email,open\n'  # the latest; parses only once trimmed
     )
     (landing / "teams").mkdir()
     (landing / "teams" / "t.csv").write_text("team_id,name\nT1,Billing\n")
@@ -197,20 +198,16 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         ).fetchall()
         assert files == [
             ("teams", None, False),  # reference data: no event time to measure
-            ("tickets", datetime(2026, 6, 3, 6, 30), True),
+            ("tickets", datetime(2026, 6, 4), True),
         ]
-        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(
-            2026, 6, 3, 6, 30
-        )
+        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(2026, 6, 4)
         # Read from the manifest, not the rows: a changed measurement is what the check sees ...
         con.execute("update raw._landing_files set latest_event_at = timestamp '2026-05-01'")
         stale = measure(con, ENTITIES["tickets"], now, policy)
         assert stale.latest_event == datetime(2026, 5, 1) and not stale.fresh
         # ... and the rows of a file loaded before files were measured are parsed.
         con.execute("update raw._landing_files set is_event_time_measured = null")
-        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(
-            2026, 6, 3, 6, 30
-        )
+        assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(2026, 6, 4)
 
 
 def test_freshness_level_comes_from_the_environment() -> None:
