@@ -79,7 +79,9 @@
 {%- endmacro %}
 
 {#- The records a re-delivery can move to another parent: per kind, [staged model, base model
-    keeping every delivered version, record id, parent key]. -#}
+    keeping every delivered version, record id, parent key]. The parent of the records that name
+    a customer (a ticket, chat, call, survey response or subscription) is the customer:
+    dim_customers drops an inferred customer that no record names any more. -#}
 {% macro versioned_records() -%}
     {{- return({
         'ticket_events': [
@@ -88,6 +90,20 @@
         'chat_messages': [
             'stg_landing__chat_messages', 'base_landing__chat_messages', 'message_id',
             'conversation_id',
+        ],
+        'tickets': ['stg_landing__tickets', 'base_landing__tickets', 'ticket_id', 'customer_id'],
+        'chat_conversations': [
+            'stg_landing__chat_conversations', 'base_landing__chat_conversations',
+            'conversation_id', 'customer_id',
+        ],
+        'calls': ['stg_landing__calls', 'base_landing__calls', 'call_id', 'customer_id'],
+        'survey_responses': [
+            'stg_landing__survey_responses', 'base_landing__survey_responses', 'response_id',
+            'customer_id',
+        ],
+        'subscriptions': [
+            'stg_landing__subscriptions', 'base_landing__subscriptions', 'subscription_id',
+            'customer_id',
         ],
     }) -}}
 {%- endmacro %}

@@ -103,7 +103,8 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["fct_kb_article_views"] == "coalesce(customer_id, view_id)"  # a customer's views
     assert keys["fct_survey_responses"] == "response_id"
     assert {"fct_ticket_replies", "fct_sla_events", "fct_chat_replies"} <= set(keys)
-    # Eleven rollups are refreshed by period (or article); the other rollups and dimensions in full.
+    # Eleven rollups are refreshed by period (or article), dim_customers by customer; the other
+    # rollups and dimensions in full.
     assert keys["kpi_csat_by_dimension"] == keys["kpi_survey_monthly"] == "date_month"
     assert keys["kpi_workflow_usage"] == keys["kpi_complaints_monthly"] == "date_month"
     assert keys["kpi_support_overview_monthly"] == "date_month"
@@ -112,8 +113,10 @@ def test_real_manifest_names_the_key_of_each_mart_refreshed_by_scope(dbt_manifes
     assert keys["kpi_self_service"] == "date_week"
     assert keys["kpi_kb_articles"] == "article_id"
     assert keys["kpi_agent_daily"] == keys["kpi_support_daily"] == "date_day"
-    by_period = {n for n in keys if n.startswith(("kpi_", "dim_"))}
-    assert by_period == {
+    assert keys["dim_customers"] == "customer_id"
+    by_scope = {n for n in keys if n.startswith(("kpi_", "dim_"))}
+    assert by_scope == {
+        "dim_customers",
         "kpi_csat_by_dimension",
         "kpi_survey_monthly",
         "kpi_time_with_customer",
