@@ -30,22 +30,25 @@ def customers(warehouse: Path) -> list[tuple]:
     return query(warehouse, f"select {COLUMNS} from marts.dim_customers order by customer_id")
 
 
+def deliver_tickets(
+    warehouse: Path, file_id: int, tickets: list[tuple[str, str, str]], load_run_id: int = 1
+) -> None:
+    """One tickets file of (ticket_id, customer_id, updated_at) rows."""
+    rows = [
+        {**TICKET, "ticket_id": ticket, "customer_id": customer, "updated_at": updated}
+        for ticket, customer, updated in tickets
+    ]
+    with duckdb.connect(str(warehouse)) as con:
+        insert_rows(con, "tickets", f"t{file_id}.csv", file_id, rows, load_run_id=load_run_id)
+
+
 def test_a_customer_no_record_names_any_more_leaves_the_dimension(tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         create_raw_tables(con)
         insert_rows(con, "customers", "c1.csv", 1, [{"customer_id": "C1", "segment": "smb"}])
-        insert_rows(
-            con,
-            "tickets",
-            "t1.csv",
-            2,
-            [
-                {**TICKET, "ticket_id": "T1", "customer_id": "CX", "updated_at": "2024-03-01"},
-                {**TICKET, "ticket_id": "T2", "customer_id": "C1", "updated_at": "2024-03-01"},
-                {**TICKET, "ticket_id": "T4", "customer_id": "CZ", "updated_at": "2024-03-01"},
-            ],
-        )
+    history = [("T1", "CX", "2024-03-01"), ("T2", "C1", "2024-03-01"), ("T4", "CZ", "2024-03-01")]
+    deliver_tickets(warehouse, 2, history)
     run(tmp_path, warehouse)
     assert customers(warehouse) == [
         ("C1", "smb", False),
@@ -53,18 +56,8 @@ def test_a_customer_no_record_names_any_more_leaves_the_dimension(tmp_path: Path
         ("CZ", "unknown", True),
     ]
 
-    with duckdb.connect(str(warehouse)) as con:  # the next night's delivery
-        insert_rows(
-            con,
-            "tickets",
-            "t2.csv",
-            3,
-            [
-                {**TICKET, "ticket_id": "T1", "customer_id": "C1", "updated_at": "2024-03-02"},
-                {**TICKET, "ticket_id": "T3", "customer_id": "CY", "updated_at": "2024-03-02"},
-            ],
-            load_run_id=2,
-        )
+    # The next night: T1 re-delivered under C1 (CX was named by T1 alone), a new ticket for CY.
+    deliver_tickets(warehouse, 3, [("T1", "C1", "2024-03-02"), ("T3", "CY", "2024-03-02")], 2)
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(warehouse, rebuilt)
     run(tmp_path, warehouse)
