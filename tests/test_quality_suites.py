@@ -205,9 +205,17 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         con.execute("update raw._landing_files set latest_event_at = timestamp '2026-05-01'")
         stale = measure(con, ENTITIES["tickets"], now, policy)
         assert stale.latest_event == datetime(2026, 5, 1) and not stale.fresh
-        # ... and the rows of a file loaded before files were measured are parsed.
-        con.execute("update raw._landing_files set is_event_time_measured = null")
+        # ... and the rows of a file loaded before files were measured are parsed,
+        con.execute(
+            "update raw._landing_files set is_event_time_measured = null where entity = 'tickets'"
+        )
         assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(2026, 6, 4)
+        # ... until the loader's next run measures such files once (nothing new to load).
+        load_landing(con, landing)
+        assert con.execute(
+            "select latest_event_at, is_event_time_measured from raw._landing_files "
+            "where entity = 'tickets'"
+        ).fetchall() == [(datetime(2026, 6, 4), True)]
 
 
 def test_freshness_level_comes_from_the_environment() -> None:

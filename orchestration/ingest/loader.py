@@ -39,7 +39,7 @@ from orchestration.ingest.readers import (
     load_parquet,
     quote_ident,
 )
-from orchestration.quality.freshness import file_latest_event
+from orchestration.quality.freshness import file_latest_event, measure_earlier_files
 
 logger = logging.getLogger(__name__)
 
@@ -451,6 +451,7 @@ def load_landing(
     results: dict[str, EntityLoadResult] = {}
     try:
         for name in selected:
+            measure_earlier_files(con, ENTITIES[name])
             result = EntityLoadResult(entity=name, load_run_id=load_run_id)
             for path in files[name]:
                 outcome = _load_file(con, ENTITIES[name], path, landing_dir, load_run_id)

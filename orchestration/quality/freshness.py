@@ -5,9 +5,10 @@ Limits: QUALITY_MAX_LOAD_AGE_HOURS (default 36) since the entity's last loaded f
 QUALITY_MAX_EVENT_AGE_HOURS (default 72) since its latest event timestamp.
 
 The latest event time of each loaded file is measured once, when the loader writes its rows
-(`file_latest_event`, kept in the manifest raw._landing_files); the nightly check reads those and
-parses the raw text only of rows whose file was not measured (files loaded before the manifest had
-the column). Parsing the whole raw history every night cost 1.7 s at 1M tickets, growing daily.
+(`file_latest_event`, kept in the manifest raw._landing_files; files loaded before the manifest
+had the column are measured once by the loader's next run, `measure_earlier_files`); the nightly
+check reads those and parses the raw text only of rows whose file was not measured yet. Parsing
+the whole raw history every night cost 1.7 s at 1M tickets, growing daily.
 """
 
 from __future__ import annotations
@@ -89,6 +90,24 @@ def file_latest_event(
         f"select {latest_event_sql(column)} from raw.{entity.name} where _file_id = ?", [file_id]
     ).fetchone()
     return (row[0] if row else None), True
+
+
+def measure_earlier_files(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Measure the latest event time of the entity's loaded files that were loaded before files
+    were measured at load (one pass over their rows, once); the loader calls it every run."""
+    column = event_column(entity)
+    if column is None:
+        return
+    con.execute(
+        "update raw._landing_files as files "
+        "set latest_event_at = measured.latest_event_at, is_event_time_measured = true "
+        f"from (select _file_id, {latest_event_sql(column)} as latest_event_at "
+        f"from raw.{entity.name} where _file_id in ("
+        "select file_id from raw._landing_files where entity = ? and status = 'loaded' "
+        "and is_event_time_measured is null) group by _file_id) as measured "
+        "where files.file_id = measured._file_id",
+        [entity.name],
+    )
 
 
 def _files_measured(con: duckdb.DuckDBPyConnection) -> bool:
