@@ -175,8 +175,8 @@ def test_freshness_warns_on_old_loads_and_events(tiny_warehouse: Path) -> None:
 
 
 def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path) -> None:
-    """The loader measures each file's latest event time once; the check reads it from the
-    manifest (not the raw rows) and parses only rows of files that were never measured."""
+    """The loader measures each file's latest event time once, right after loading it; the check
+    reads it from the manifest (not the raw rows) and parses only rows of files never measured."""
     landing = tmp_path / "landing"
     (landing / "tickets").mkdir(parents=True)
     (landing / "tickets" / "a.csv").write_text(
@@ -197,7 +197,7 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
             "order by entity"
         ).fetchall()
         assert files == [
-            ("teams", None, False),  # reference data: no event time to measure
+            ("teams", None, None),  # reference data: no event time to measure
             ("tickets", datetime(2026, 6, 4), True),
         ]
         assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(2026, 6, 4)

@@ -39,7 +39,7 @@ from orchestration.ingest.readers import (
     load_parquet,
     quote_ident,
 )
-from orchestration.quality.freshness import file_latest_event, measure_earlier_files
+from orchestration.quality.freshness import measure_loaded_files
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,8 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists load_run_id bigint")
     # ... and before file signatures were kept (NULL: the file is hashed once more).
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists file_signature varchar")
-    # ... and before each file's latest event time was measured at load (freshness check).
+    # ... and before each file's latest event time was measured (freshness check; NULL: the
+    # file is measured by the next load).
     con.execute(f"alter table {MANIFEST_TABLE} add column if not exists latest_event_at timestamp")
     con.execute(
         f"alter table {MANIFEST_TABLE} add column if not exists is_event_time_measured boolean"
@@ -224,15 +225,12 @@ def _record_file(
     status: str,
     rows: tuple[int, int] = (0, 0),
     message: str | None = None,
-    latest_event: tuple[datetime | None, bool] = (None, False),
 ) -> None:
-    """Add one manifest row; `rows` is (rows_loaded, rows_rejected), `latest_event` the file's
-    latest event time and whether it was measured (quality/freshness.py)."""
+    """Add one manifest row; `rows` is (rows_loaded, rows_rejected)."""
     con.execute(
         f"insert into {MANIFEST_TABLE} (file_id, entity, source_file, content_hash, size_bytes, "
         "file_format, status, rows_loaded, rows_rejected, message, loaded_at, load_run_id, "
-        "file_signature, latest_event_at, is_event_time_measured) "
-        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "file_signature) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             file_id,
             landed.entity,
@@ -247,7 +245,6 @@ def _record_file(
             landed.loaded_at,
             landed.load_run_id,
             landed.signature,
-            *latest_event,
         ],
     )
 
@@ -389,8 +386,7 @@ def _load_file(
         if result.warnings:
             message = "; ".join([*([message] if message else []), *result.warnings])
         rows = (result.rows_loaded, len(result.rejects))
-        latest_event = file_latest_event(con, entity, file_id)
-        _record_file(con, landed, file_id, LOADED, rows, message, latest_event)
+        _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
     except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
         con.execute("rollback")
@@ -451,13 +447,13 @@ def load_landing(
     results: dict[str, EntityLoadResult] = {}
     try:
         for name in selected:
-            measure_earlier_files(con, ENTITIES[name])
             result = EntityLoadResult(entity=name, load_run_id=load_run_id)
             for path in files[name]:
                 outcome = _load_file(con, ENTITIES[name], path, landing_dir, load_run_id)
                 _count(result, outcome)
                 if progress is not None:
                     progress(outcome)
+            measure_loaded_files(con, ENTITIES[name])  # for the freshness check
             row = con.execute(f"select count(*) from raw.{quote_ident(name)}").fetchone()
             result.rows_total = int(row[0]) if row else 0
             results[name] = result

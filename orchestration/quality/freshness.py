@@ -4,9 +4,9 @@ Stale data is a warning; set QUALITY_FRESHNESS_SEVERITY=error to make it block d
 Limits: QUALITY_MAX_LOAD_AGE_HOURS (default 36) since the entity's last loaded file and
 QUALITY_MAX_EVENT_AGE_HOURS (default 72) since its latest event timestamp.
 
-The latest event time of each loaded file is measured once, when the loader writes its rows
-(`file_latest_event`, kept in the manifest raw._landing_files; files loaded before the manifest
-had the column are measured once by the loader's next run, `measure_earlier_files`); the nightly
+The latest event time of each loaded file is measured once, right after the loader writes its
+rows (`measure_loaded_files`, kept in the manifest raw._landing_files; the files of a warehouse
+loaded before the manifest had the column are measured by the loader's next run); the nightly
 check reads those and parses the raw text only of rows whose file was not measured yet. Parsing
 the whole raw history every night cost 1.7 s at 1M tickets, growing daily.
 """
@@ -78,23 +78,10 @@ def latest_event_sql(column: str) -> str:
     return f"timezone('UTC', max({parsed}))"
 
 
-def file_latest_event(
-    con: duckdb.DuckDBPyConnection, entity: Entity, file_id: int
-) -> tuple[datetime | None, bool]:
-    """(latest event time of the file's raw rows, whether it was measured): (None, False) for
-    reference data, which has no event time; (None, True) for a file without a parseable one."""
-    column = event_column(entity)
-    if column is None:
-        return None, False
-    row = con.execute(
-        f"select {latest_event_sql(column)} from raw.{entity.name} where _file_id = ?", [file_id]
-    ).fetchone()
-    return (row[0] if row else None), True
-
-
-def measure_earlier_files(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    """Measure the latest event time of the entity's loaded files that were loaded before files
-    were measured at load (one pass over their rows, once); the loader calls it every run."""
+def measure_loaded_files(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+    """Measure the latest event time of the entity's loaded files not measured yet: the files the
+    loader just wrote (it calls this after each entity's files), and once, every file of a
+    warehouse loaded before files were measured. One pass over those files' rows."""
     column = event_column(entity)
     if column is None:
         return
