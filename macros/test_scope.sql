@@ -8,9 +8,11 @@
     - row tests (not_null, accepted_values, accepted_range, relationships from the child side,
       expression_is_true) read the rows with the newest `_refreshed_at`;
     - `unique` reads every row whose key occurs among them, so a new row that repeats an old
-      key is still found;
-    - every other test (combinations of columns, row counts, the project's quarantine and
-      reconciliation tests) reads the whole model.
+      key is still found; `unique_combination_of_columns` every row whose first column's value
+      occurs among them (or is NULL), so a repeated combination is found as well (it shares that
+      value with a newest row);
+    - every other test (row counts, the project's quarantine and reconciliation tests) reads the
+      whole model.
     A full refresh writes every row with one stamp, so it tests every row. `--vars
     '{test_all_rows: true}'` tests every row of every model (an audit of the whole warehouse).
     A warning-level test reports the latest rows' problems only (those of earlier runs were
@@ -37,6 +39,12 @@
             {%- set column = test.get('kwargs', {}).get('column_name') -%}
             {%- do conditions.append(
                 column ~ ' in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ newest ~ ')'
+            ) -%}
+        {%- elif test.get('name') == 'unique_combination_of_columns' -%}
+            {%- set column = test.get('kwargs', {}).get('combination_of_columns')[0] -%}
+            {%- do conditions.append(
+                '(' ~ column ~ ' in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ newest
+                ~ ') or ' ~ column ~ ' is null)'
             ) -%}
         {%- endif -%}
     {%- endif -%}

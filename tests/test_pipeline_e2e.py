@@ -228,8 +228,9 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
     built_warehouse: dict[str, Path], tmp_path: Path
 ) -> None:
     """Tests on incremental models read the newest rows (macros/test_scope.sql): a new row that
-    repeats an old key fails `unique`; a NULL in an older row (checked when that row was
-    written) is not reported again, but an audit with test_all_rows finds it."""
+    repeats an old key fails `unique`, one that repeats an old combination fails
+    `unique_combination_of_columns`; a NULL or a repeated combination in older rows (checked when
+    those rows were written) is not reported again, but an audit with test_all_rows finds it."""
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse["warehouse"], warehouse)
     con = duckdb.connect(str(warehouse))
@@ -247,14 +248,47 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
             " marts.fct_tickets)",
             [newest],
         )
+        for table in ("kpi_agent_daily", "kpi_csat_by_dimension"):
+            con.execute(f"update marts.{table} set _refreshed_at = _refreshed_at - interval 1 day")
+        # tonight's run rewrote an agent's day; its new row repeats an old (agent, day) row whose
+        # agent is not the first column value of any other newest row
+        con.execute(
+            "insert into marts.kpi_agent_daily select * replace (? as _refreshed_at)"
+            " from marts.kpi_agent_daily where agent_id = (select max(agent_id) from"
+            " marts.kpi_agent_daily) order by date_day limit 1",
+            [newest],
+        )
+        # an older run's rows repeat a combination; tonight's run wrote another month
+        con.execute(
+            "insert into marts.kpi_csat_by_dimension select * from marts.kpi_csat_by_dimension"
+            " where date_month = (select min(date_month) from marts.kpi_csat_by_dimension)"
+        )
+        con.execute(
+            "update marts.kpi_csat_by_dimension set _refreshed_at = ?"
+            " where date_month = (select max(date_month) from marts.kpi_csat_by_dimension)",
+            [newest],
+        )
     finally:
         con.close()
-    select = ("--select", "fct_tickets,test_name:unique fct_tickets,test_name:not_null")
+    select = (
+        "--select",
+        "fct_tickets,test_name:unique fct_tickets,test_name:not_null"
+        " kpi_agent_daily,test_name:unique_combination_of_columns"
+        " kpi_csat_by_dimension,test_name:unique_combination_of_columns",
+    )
+    agent_days = "unique_combination_of_columns_kpi_agent_daily_agent_id__date_day"
+    csat_rows = (
+        "unique_combination_of_columns_kpi_csat_by_dimension_date_month__dimension__dimension_value"
+    )
     latest = dbt_test_results(warehouse, tmp_path / "latest", *select)
     assert latest["unique_fct_tickets_ticket_id"] == "fail"
     assert latest["not_null_fct_tickets_status"] == "pass"
+    assert latest[agent_days] == "fail"
+    assert latest[csat_rows] == "pass"
     audit = dbt_test_results(
         warehouse, tmp_path / "audit", *select, "--vars", '{"test_all_rows": true}'
     )
     assert audit["unique_fct_tickets_ticket_id"] == "fail"
     assert audit["not_null_fct_tickets_status"] == "fail"
+    assert audit[agent_days] == "fail"
+    assert audit[csat_rows] == "fail"
