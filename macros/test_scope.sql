@@ -35,17 +35,17 @@
         {%- endset -%}
         {%- if test.get('name') in row_tests -%}
             {%- do conditions.append(newest) -%}
-        {%- elif test.get('name') == 'unique' -%}
-            {%- set column = test.get('kwargs', {}).get('column_name') -%}
-            {%- do conditions.append(
-                column ~ ' in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ newest ~ ')'
-            ) -%}
-        {%- elif test.get('name') == 'unique_combination_of_columns' -%}
-            {%- set column = test.get('kwargs', {}).get('combination_of_columns')[0] -%}
-            {%- do conditions.append(
-                '(' ~ column ~ ' in (select ' ~ column ~ ' from ' ~ relation ~ ' where ' ~ newest
-                ~ ') or ' ~ column ~ ' is null)'
-            ) -%}
+        {%- elif test.get('name') in ['unique', 'unique_combination_of_columns'] -%}
+            {%- set kwargs = test.get('kwargs', {}) -%}
+            {%- set column = kwargs.get('column_name') or kwargs.get('combination_of_columns')[0] -%}
+            {%- set keys_of_newest -%}
+                {{ column }} in (select {{ column }} from {{ relation }} where {{ newest }})
+            {%- endset -%}
+            {%- if test.get('name') == 'unique' -%}
+                {%- do conditions.append(keys_of_newest) -%}
+            {%- else -%}
+                {%- do conditions.append('(' ~ keys_of_newest ~ ' or ' ~ column ~ ' is null)') -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
     {%- if conditions -%}

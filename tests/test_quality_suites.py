@@ -186,6 +186,8 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         "t3,not a time,c1,email,open\n"
         't4," 2026-06-04 ",c1,email,open\n'  # the latest; parses only once trimmed
     )
+    # a header-only file is loaded with no rows: measured too, as having no event time
+    (landing / "tickets" / "b.csv").write_text("ticket_id,created_at,customer_id,channel,status\n")
     (landing / "teams").mkdir()
     (landing / "teams" / "t.csv").write_text("team_id,name\nT1,Billing\n")
     policy = FreshnessPolicy(max_load_age_hours=10**6, max_event_age_hours=72)
@@ -194,11 +196,12 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         load_landing(con, landing)
         files = con.execute(
             "select entity, latest_event_at, is_event_time_measured from raw._landing_files "
-            "order by entity"
+            "order by source_file"
         ).fetchall()
         assert files == [
             ("teams", None, None),  # reference data: no event time to measure
             ("tickets", datetime(2026, 6, 4), True),
+            ("tickets", None, True),
         ]
         assert measure(con, ENTITIES["tickets"], now, policy).latest_event == datetime(2026, 6, 4)
         # Read from the manifest, not the rows: a changed measurement is what the check sees ...
@@ -214,8 +217,8 @@ def test_freshness_reads_each_files_latest_event_measured_at_load(tmp_path: Path
         load_landing(con, landing)
         assert con.execute(
             "select latest_event_at, is_event_time_measured from raw._landing_files "
-            "where entity = 'tickets'"
-        ).fetchall() == [(datetime(2026, 6, 4), True)]
+            "where entity = 'tickets' order by source_file"
+        ).fetchall() == [(datetime(2026, 6, 4), True), (None, True)]
 
 
 def test_freshness_level_comes_from_the_environment() -> None:

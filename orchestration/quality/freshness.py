@@ -81,19 +81,24 @@ def latest_event_sql(column: str) -> str:
 def measure_loaded_files(con: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     """Measure the latest event time of the entity's loaded files not measured yet: the files the
     loader just wrote (it calls this after each entity's files), and once, every file of a
-    warehouse loaded before files were measured. One pass over those files' rows."""
+    warehouse loaded before files were measured. One pass over those files' rows; a file without
+    rows (header only) is measured too, as having no event time."""
     column = event_column(entity)
     if column is None:
         return
+    pending = (
+        "select file_id from raw._landing_files where entity = ? and status = 'loaded' "
+        "and is_event_time_measured is null"
+    )
     con.execute(
         "update raw._landing_files as files "
         "set latest_event_at = measured.latest_event_at, is_event_time_measured = true "
-        f"from (select _file_id, {latest_event_sql(column)} as latest_event_at "
-        f"from raw.{entity.name} where _file_id in ("
-        "select file_id from raw._landing_files where entity = ? and status = 'loaded' "
-        "and is_event_time_measured is null) group by _file_id) as measured "
-        "where files.file_id = measured._file_id",
-        [entity.name],
+        f"from (select pending.file_id, file_rows.latest_event_at from ({pending}) as pending "
+        f"left join (select _file_id, {latest_event_sql(column)} as latest_event_at "
+        f"from raw.{entity.name} where _file_id in ({pending}) group by _file_id) as file_rows "
+        "on file_rows._file_id = pending.file_id) as measured "
+        "where files.file_id = measured.file_id",
+        [entity.name, entity.name],
     )
 
 
