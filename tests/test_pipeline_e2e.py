@@ -292,3 +292,64 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
     assert audit["not_null_fct_tickets_status"] == "fail"
     assert audit[agent_days] == "fail"
     assert audit[csat_rows] == "fail"
+
+
+def test_mart_suites_read_the_rows_the_latest_run_wrote(
+    built_warehouse: dict[str, Path], tmp_path: Path
+) -> None:
+    """Every GX mart suite, its SQL marked `latest_rows` included, runs on the latest run's rows
+    of each table refreshed by scope and passes; a bad row an earlier run wrote is not reported
+    again, but QUALITY_ALL_ROWS (all_rows) finds it, and a new bad row is found."""
+    from orchestration.quality.gx_runner import run_suites, stamped_relations
+    from orchestration.quality.suites import load_suites
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse["warehouse"], warehouse)
+    stamped = sorted(stamped_relations(warehouse))
+    assert "marts.fct_tickets" in stamped and "marts.fct_sla_events" in stamped
+    con = duckdb.connect(str(warehouse))
+    try:
+        for table in stamped:  # the latest run rewrote about a tenth of each table
+            con.execute(
+                f"update {table} set _refreshed_at = _refreshed_at - interval 1 day"
+                " where rowid % 10 != 0"
+            )
+        old_ticket, new_ticket = con.execute(
+            "select min(ticket_id) filter (where _refreshed_at < m),"
+            " min(ticket_id) filter (where _refreshed_at = m)"
+            " from marts.fct_tickets, (select max(_refreshed_at) as m from marts.fct_tickets)"
+        ).fetchone()
+        con.execute(
+            "update marts.fct_tickets set first_solved_at = created_at - interval 1 hour"
+            " where ticket_id = ?",
+            [old_ticket],
+        )
+    finally:
+        con.close()
+    suites = load_suites("mart")
+    solved_rule = "No ticket is solved before it was created."
+
+    def failed(outcomes: list) -> dict[str, list[str]]:
+        return {o.suite.name: [f.description for f in o.failed] for o in outcomes if o.failed}
+
+    latest = run_suites(warehouse, suites, all_rows=False, scope_min_rows=1)
+    assert failed(latest) == {}
+    scoped = {o.suite.name: o for o in latest if o.latest_rows is not None}
+    assert {f"marts.{name}" for name in scoped} == set(stamped) & {
+        f"marts.{s.name}" for s in suites
+    }
+    assert all(0 < o.latest_rows < o.batch_rows for o in scoped.values())
+    audit = run_suites(warehouse, suites, all_rows=True, scope_min_rows=1)
+    assert failed(audit) == {"fct_tickets": [solved_rule]}
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "update marts.fct_tickets set first_solved_at = created_at - interval 1 hour"
+            " where ticket_id = ?",
+            [new_ticket],
+        )
+    [tickets] = run_suites(
+        warehouse, [s for s in suites if s.name == "fct_tickets"], all_rows=False, scope_min_rows=1
+    )
+    assert [f.description for f in tickets.failed] == [solved_rule]
+    assert tickets.failed[0].failures == 1

@@ -18,10 +18,18 @@ from orchestration.quality.report import render_report
 from orchestration.quality.suites import (
     ERROR,
     EXPECTATIONS_DIR,
+    KEYS_OF_LATEST_ROWS,
+    LATEST_ROWS,
     WARN,
+    WHOLE_TABLE,
+    Suite,
+    expectation_scope,
     level_of,
+    load_suite,
     load_suites,
     outcome_from_result,
+    scoped_query,
+    validate_all_rows,
 )
 from orchestration.settings import REPO_ROOT
 
@@ -161,6 +169,109 @@ def test_runner_finds_failures_and_releases_the_file(tiny_warehouse: Path) -> No
         con.execute("create table probe as select 1 as x")
     report = render_report("t", outcomes.values())
     assert "FAILED (error)" in report and "garbage" in report
+
+
+def test_expectation_scope_follows_type_mostly_and_meta(tmp_path: Path) -> None:
+    def scope(kind: str, kwargs: dict | None = None, meta: dict | None = None) -> str:
+        return expectation_scope({"type": kind, "kwargs": kwargs or {}, "meta": meta or {}})
+
+    assert scope("expect_column_values_to_not_be_null", {"column": "a"}) == LATEST_ROWS
+    assert scope("expect_column_values_to_be_in_set", {"column": "a"}) == LATEST_ROWS
+    # `mostly` judges a share of all rows
+    assert scope("expect_column_values_to_not_be_null", {"mostly": 0.99}) == WHOLE_TABLE
+    assert scope("expect_column_values_to_be_unique", {"column": "a"}) == KEYS_OF_LATEST_ROWS
+    assert scope("unexpected_rows_expectation") == WHOLE_TABLE  # SQL: row-level when marked
+    assert scope("unexpected_rows_expectation", meta={"scope": LATEST_ROWS}) == LATEST_ROWS
+    assert scope("expect_table_row_count_to_be_between") == WHOLE_TABLE
+    assert validate_all_rows({"QUALITY_ALL_ROWS": "true"})
+    assert not validate_all_rows({})
+    query = "select * from marts.t"
+    assert scoped_query(query, WHOLE_TABLE) == query
+    assert "max(_refreshed_at)" in scoped_query(query, LATEST_ROWS)
+    with pytest.raises(ValueError, match="needs a column"):
+        scoped_query(query, KEYS_OF_LATEST_ROWS)
+    bad = tmp_path / "bad.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "name": "bad",
+                "meta": {"asset_key": "marts/t", "query": query, "layer": "mart"},
+                "expectations": [{"type": "unexpected_rows_expectation", "meta": {"scope": "new"}}],
+            }
+        )
+    )
+    with pytest.raises(ValueError, match="meta scope 'new'"):
+        load_suite(bad)
+
+
+@pytest.fixture
+def stamped_mart(tmp_path: Path) -> Path:
+    """marts.items, refreshed by scope: four rows of an earlier run (a negative amount, a NULL
+    label and a repeated item_id 3 among them, all passed or reported by their own run) and three
+    rows the latest run wrote (one of them repeating the old item_id 1)."""
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.items (item_id integer, amount integer, label varchar, "
+            "_refreshed_at timestamp)"
+        )
+        con.execute(
+            "insert into marts.items values "
+            "(1, -5, 'a', '2026-06-01 02:00'), (2, 10, null, '2026-06-01 02:00'), "
+            "(3, 1, 'x', '2026-06-01 02:00'), (3, 2, 'y', '2026-06-01 02:00'), "
+            "(4, 1, 'b', '2026-06-02 02:00'), (5, 2, 'c', '2026-06-02 02:00'), "
+            "(1, 3, 'd', '2026-06-02 02:00')"
+        )
+    return path
+
+
+def _items_suite() -> Suite:
+    def sql(query: str, scope: str | None = None) -> dict:
+        meta = {"notes": query} | ({"scope": scope} if scope else {})
+        return {
+            "type": "unexpected_rows_expectation",
+            "kwargs": {"unexpected_rows_query": query},
+            "meta": meta,
+        }
+
+    return Suite(
+        name="items",
+        asset_key="marts/items",
+        query="select * from marts.items",
+        layer="mart",
+        expectations=[
+            {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "label"}},
+            {"type": "expect_column_values_to_be_unique", "kwargs": {"column": "item_id"}},
+            sql("select item_id, amount from {batch} where amount < 0", LATEST_ROWS),
+            # reads every row: 7 of them
+            sql("select n from (select count(*) as n from {batch}) as c where n != 7"),
+        ],
+    )
+
+
+@pytest.mark.slow
+def test_mart_expectations_read_what_they_need_of_the_latest_run(stamped_mart: Path) -> None:
+    """Like dbt's tests on incremental models: row-level expectations read the rows with the
+    newest `_refreshed_at`, `unique` every row sharing a value with them (the new row repeating
+    the old item_id 1 fails; the old repeated 3 is not reported again), anything else every row;
+    QUALITY_ALL_ROWS (all_rows) and tables under scope_min_rows read everything."""
+    from orchestration.quality.gx_runner import run_suites
+
+    [scoped] = run_suites(stamped_mart, [_items_suite()], all_rows=False, scope_min_rows=1)
+    results = [(o.success, o.sample) for o in scoped.outcomes]
+    assert [ok for ok, _ in results] == [True, False, True, True]
+    assert results[1][1] == [1, 1]  # the repeated item_id 1 (old and new row), not 3
+    assert (scoped.batch_rows, scoped.latest_rows) == (7, 3)
+    assert "on the 3 rows the latest run wrote" in scoped.summary()
+
+    for audit in (
+        run_suites(stamped_mart, [_items_suite()], all_rows=True, scope_min_rows=1)[0],
+        run_suites(stamped_mart, [_items_suite()], all_rows=False)[0],  # 7 rows < 100,000
+    ):
+        assert [o.success for o in audit.outcomes] == [False, False, False, True]
+        assert sorted(audit.outcomes[1].sample) == [1, 1, 3, 3]
+        assert audit.latest_rows is None
 
 
 def test_freshness_warns_on_old_loads_and_events(tiny_warehouse: Path) -> None:

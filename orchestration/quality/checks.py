@@ -51,7 +51,9 @@ def suite_check_result(
     """Passed when every expectation passed; ERROR when an error-level one failed, else WARN.
 
     `rows_validated` is the size of the batch (for raw suites: the rows of the latest load run,
-    0 when that run loaded nothing for the entity and the suite was skipped)."""
+    0 when that run loaded nothing for the entity and the suite was skipped);
+    `latest_run_rows_validated` the rows the latest run wrote, read by the row-level
+    expectations of a mart table refreshed by scope."""
     failed = outcome.failed
     failing = [
         {
@@ -79,6 +81,11 @@ def suite_check_result(
             "failures": dg.MetadataValue.json(failing),
             "skipped": outcome.skipped_reason or "",
             **({} if outcome.batch_rows is None else {"rows_validated": outcome.batch_rows}),
+            **(
+                {}
+                if outcome.latest_rows is None
+                else {"latest_run_rows_validated": outcome.latest_rows}
+            ),
             **(extra or {}),
             "report": dg.MetadataValue.path(report_path),
         },

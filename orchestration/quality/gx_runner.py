@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,16 +20,26 @@ import duckdb
 
 from orchestration.duckdb_files import query_file
 from orchestration.quality.suites import (
+    KEYS_OF_LATEST_ROWS,
+    LATEST_ROWS,
+    REFRESH_STAMP,
     SAMPLE_SIZE,
+    WHOLE_TABLE,
     ExpectationOutcome,
     Suite,
     SuiteOutcome,
+    expectation_scope,
     outcome_from_result,
+    scoped_query,
+    validate_all_rows,
 )
 from orchestration.settings import duckdb_config
 
 logger = logging.getLogger(__name__)
 INDEX_KEY = "suite_index"
+SCOPE_MIN_ROWS = 100_000
+"""A table refreshed by scope is read whole below this many rows: each extra batch costs GX
+about 0.03 s, more than reading a small table whole."""
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -58,6 +68,18 @@ def existing_relations(warehouse_path: Path) -> set[str]:
     return {str(r[0]) for r in rows or []}
 
 
+def stamped_relations(warehouse_path: Path) -> set[str]:
+    """`schema.table` of every table refreshed by scope: it stores a REFRESH_STAMP column (a
+    view computes its rows when read, so none of them was written by a run)."""
+    rows = query_file(
+        warehouse_path,
+        "select c.table_schema || '.' || c.table_name from information_schema.columns as c "
+        "join information_schema.tables as t using (table_catalog, table_schema, table_name) "
+        f"where c.column_name = '{REFRESH_STAMP}' and t.table_type = 'BASE TABLE'",
+    )
+    return {str(r[0]) for r in rows or []}
+
+
 def _suite_object(gx: Any, name: str, indexed: list[tuple[int, dict[str, Any]]]) -> Any:
     from great_expectations.expectations.expectation_configuration import (
         ExpectationConfiguration,
@@ -74,22 +96,21 @@ def _suite_object(gx: Any, name: str, indexed: list[tuple[int, dict[str, Any]]])
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def batch_rows(warehouse_path: Path, suites: Iterable[Suite]) -> dict[str, int | None]:
-    """Rows in each suite's batch (`select count(*)` of its query, in DuckDB, read-only); None
-    when the query fails (GX then reports the error on every expectation)."""
-    suites = list(suites)
-    if not suites:
+def count_rows(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, int | None]:
+    """Rows each query returns (`select count(*)` of it, in DuckDB, read-only); None when the
+    query fails (GX then reports the error on every expectation)."""
+    if not queries:
         return {}
     counts: dict[str, int | None] = {}
     con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
     try:
-        for s in suites:
+        for name, query in queries.items():
             try:
-                row = con.execute(f"select count(*) from ({s.query}) as batch").fetchone()
-                counts[s.name] = int(row[0]) if row else 0
+                row = con.execute(f"select count(*) from ({query}) as batch").fetchone()
+                counts[name] = int(row[0]) if row else 0
             except duckdb.Error as exc:
-                logger.warning("%s: cannot count its batch (%s)", s.name, exc)
-                counts[s.name] = None
+                logger.warning("%s: cannot count its batch (%s)", name, exc)
+                counts[name] = None
     finally:
         con.close()
     return counts
@@ -101,14 +122,30 @@ def empty_batch_reason(suite: Suite) -> str:
 
 
 def run_suites(
-    warehouse_path: Path, suites: Iterable[Suite], relations: set[str] | None = None
+    warehouse_path: Path,
+    suites: Iterable[Suite],
+    relations: set[str] | None = None,
+    all_rows: bool | None = None,
+    scope_min_rows: int = SCOPE_MIN_ROWS,
 ) -> list[SuiteOutcome]:
     """Validate each suite's `query` batch; a suite whose table does not exist is skipped, and so
-    is a `skip_if_empty` suite whose batch has no row (e.g. no new raw rows in this load run)."""
+    is a `skip_if_empty` suite whose batch has no row (e.g. no new raw rows in this load run).
+
+    On a table refreshed by scope with at least `scope_min_rows` rows, each expectation reads
+    what `expectation_scope` says of the rows the latest run wrote, unless `all_rows` (default:
+    QUALITY_ALL_ROWS)."""
     suites = list(suites)
     relations = existing_relations(warehouse_path) if relations is None else relations
     present = [s for s in suites if not _reads(s) or _reads(s) in relations]
-    counts = batch_rows(warehouse_path, present)
+    counts = count_rows(warehouse_path, {s.name: s.query for s in present})
+    all_rows = validate_all_rows() if all_rows is None else all_rows
+    large = [s for s in present if (counts[s.name] or 0) >= scope_min_rows]
+    stamped = set() if all_rows or not large else stamped_relations(warehouse_path)
+    scoped = {s.name for s in large if _reads(s) in stamped}
+    latest = {
+        f"{s.name}/latest": scoped_query(s.query, LATEST_ROWS) for s in large if s.name in scoped
+    }
+    counts |= count_rows(warehouse_path, latest)
     if not any(_to_validate(s, counts) for s in suites):
         # e.g. the raw suites on a night without a new file: GX is not even imported (~1-2 s)
         return [_not_validated(s, counts) for s in suites]
@@ -127,8 +164,14 @@ def run_suites(
     try:
         for suite in suites:
             if _to_validate(suite, counts):
-                outcome = _validate(context, datasource, suite)
-                outcomes.append(replace(outcome, batch_rows=counts[suite.name]))
+                outcome = _validate(context, datasource, suite, suite.name in scoped)
+                outcomes.append(
+                    replace(
+                        outcome,
+                        batch_rows=counts[suite.name],
+                        latest_rows=counts.get(f"{suite.name}/latest"),
+                    )
+                )
             else:
                 outcomes.append(_not_validated(suite, counts))
     finally:
@@ -158,25 +201,31 @@ def _reads(suite: Suite) -> str | None:
     return None
 
 
-def _validate(context: Any, datasource: Any, suite: Suite) -> SuiteOutcome:
+def _validate(context: Any, datasource: Any, suite: Suite, scoped: bool) -> SuiteOutcome:
     """Row-level expectations run with SUMMARY (counts + a few values); SQL expectations with
-    COMPLETE, the only format that returns their rows (GX fetches at most 200)."""
+    COMPLETE, the only format that returns their rows (GX fetches at most 200). On a table read
+    by scope (`scoped`), each group of expectations that read the same rows gets its own batch:
+    the latest run's rows, every row sharing a `unique` column's value with them, or all rows."""
     import great_expectations as gx
 
-    asset = datasource.add_query_asset(name=suite.name, query=suite.query)
-    batch = asset.add_batch_definition_whole_table(f"{suite.name}_all")
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {"SUMMARY": [], "COMPLETE": []}
+    batches: dict[str, Any] = {}
+    groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     for index, e in enumerate(suite.expectations):
-        complete = e["type"] == "unexpected_rows_expectation"
-        groups["COMPLETE" if complete else "SUMMARY"].append((index, e))
+        result_format = "COMPLETE" if e["type"] == "unexpected_rows_expectation" else "SUMMARY"
+        scope = expectation_scope(e) if scoped else WHOLE_TABLE
+        column = str((e.get("kwargs") or {}).get("column") or "")
+        tag = f"keys_of_{column}" if scope == KEYS_OF_LATEST_ROWS else scope
+        if tag not in batches:
+            query = scoped_query(suite.query, scope, column or None)
+            asset = datasource.add_query_asset(name=f"{suite.name}_{tag}", query=query)
+            batches[tag] = asset.add_batch_definition_whole_table(f"{suite.name}_{tag}_all")
+        groups.setdefault((result_format, tag), []).append((index, e))
     by_index: dict[int, ExpectationOutcome] = {}
-    for result_format, indexed in groups.items():
-        if not indexed:
-            continue
-        name = f"{suite.name}_{result_format.lower()}"
+    for (result_format, tag), indexed in groups.items():
+        name = f"{suite.name}_{result_format.lower()}_{tag}"
         gx_suite = context.suites.add(_suite_object(gx, name, indexed))
         definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+            gx.ValidationDefinition(name=name, data=batches[tag], suite=gx_suite)
         )
         result = definition.run(
             result_format={"result_format": result_format, "partial_unexpected_count": SAMPLE_SIZE}

@@ -6,6 +6,13 @@ A suite file is GX 1.x suite JSON (`name`, `expectations` with `type`, `kwargs`,
 `batch` (what the query selects, in words) and `skip_if_empty` (an empty batch is reported as
 skipped, not validated: the raw suites, whose batch is the rows of the latest load run).
 GX severity `critical` is an error (blocks downstream assets); `warning` and `info` warn.
+
+On a table refreshed by scope (it carries `_refreshed_at`: the marts' incremental models), each
+expectation reads what it needs of the rows the latest run wrote, as dbt's tests do
+(macros/test_scope.sql): a row-level expectation reads the rows with the newest stamp, `unique`
+every row whose value the newest rows have, anything else the whole table. Which rows an
+expectation needs is `expectation_scope`; an SQL expectation is row-level only when its `meta`
+says `"scope": "latest_rows"`.
 """
 
 from __future__ import annotations
@@ -32,6 +39,25 @@ def expectations_dir(environ: Mapping[str, str] = os.environ) -> Path:
 ERROR = "error"
 WARN = "warn"
 SAMPLE_SIZE = 5
+
+REFRESH_STAMP = "_refreshed_at"
+"""The column a model refreshed by scope stamps its rows with (macros/refresh_scope.sql)."""
+LATEST_ROWS = "latest_rows"
+KEYS_OF_LATEST_ROWS = "keys_of_latest_rows"
+WHOLE_TABLE = "whole_table"
+SCOPES = (LATEST_ROWS, KEYS_OF_LATEST_ROWS, WHOLE_TABLE)
+ROW_LEVEL_TYPES = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_to_be_equal",
+    }
+)
+"""GX expectations that judge each row on its own (without `mostly`, which judges a share)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +90,13 @@ def load_suite(path: Path) -> Suite:
     missing = [k for k in ("asset_key", "query", "layer") if not meta.get(k)]
     if missing:
         raise ValueError(f"{path}: suite meta lacks {', '.join(missing)}")
+    for e in data.get("expectations") or []:
+        scope = (e.get("meta") or {}).get("scope")
+        if scope not in (None, LATEST_ROWS, WHOLE_TABLE):
+            raise ValueError(
+                f"{path}: {e.get('type')} has meta scope {scope!r}; "
+                f"use {LATEST_ROWS!r} or {WHOLE_TABLE!r}"
+            )
     return Suite(
         name=str(data["name"]),
         asset_key=str(meta["asset_key"]),
@@ -80,6 +113,55 @@ def load_suites(layer: str | None = None, folder: Path | None = None) -> list[Su
     """Every suite of the folder (of one layer when given), sorted by file name."""
     suites = [load_suite(p) for p in sorted((folder or expectations_dir()).glob("*.json"))]
     return [s for s in suites if layer is None or s.layer == layer]
+
+
+def expectation_scope(expectation: dict[str, Any]) -> str:
+    """Which rows of a table refreshed by scope the expectation must read.
+
+    `latest_rows`: it judges each row on its own (a row-level GX type, or SQL marked so in its
+    `meta`), so the rows the latest run wrote suffice: every older row passed when its run was
+    promoted. `keys_of_latest_rows`: `unique`, which must also see the older rows sharing a value
+    with a new one. `whole_table`: everything else (counts, reconciliations, anomalies, `mostly`).
+    """
+    kwargs = expectation.get("kwargs") or {}
+    declared = (expectation.get("meta") or {}).get("scope")
+    if declared in (LATEST_ROWS, WHOLE_TABLE):
+        return str(declared)
+    kind = str(expectation.get("type"))
+    if kwargs.get("mostly") is not None:
+        return WHOLE_TABLE
+    if kind in ROW_LEVEL_TYPES:
+        return LATEST_ROWS
+    if kind == "expect_column_values_to_be_unique":
+        return KEYS_OF_LATEST_ROWS
+    return WHOLE_TABLE
+
+
+def scoped_query(query: str, scope: str, column: str | None = None) -> str:
+    """The suite's batch query narrowed to what `scope` reads (for a table with REFRESH_STAMP).
+
+    `latest_rows`: the rows with the newest stamp; `keys_of_latest_rows`: every row whose
+    `column` value occurs among them; `whole_table`: the query itself."""
+    newest = (
+        f"select * from ({query}) as batch_rows where {REFRESH_STAMP} = "
+        f"(select max({REFRESH_STAMP}) from ({query}) as stamps)"
+    )
+    if scope == LATEST_ROWS:
+        return newest
+    if scope == KEYS_OF_LATEST_ROWS:
+        if not column:
+            raise ValueError("keys_of_latest_rows needs a column")
+        return (
+            f"select * from ({query}) as batch_rows where {column} in "
+            f"(select {column} from ({newest}) as latest_rows)"
+        )
+    return query
+
+
+def validate_all_rows(environ: Mapping[str, str] = os.environ) -> bool:
+    """QUALITY_ALL_ROWS=true: every expectation reads whole tables (an audit of the warehouse,
+    like dbt's `--vars '{test_all_rows: true}'`)."""
+    return (environ.get("QUALITY_ALL_ROWS") or "").strip().lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
@@ -104,6 +186,9 @@ class SuiteOutcome:
     skipped_reason: str | None = None
     batch_rows: int | None = None
     """Rows in the validated batch (None when not counted: the suite was not run)."""
+    latest_rows: int | None = None
+    """Rows the latest run wrote, read by the row-level expectations (None when every
+    expectation read the whole batch: a table not refreshed by scope, or QUALITY_ALL_ROWS)."""
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
@@ -121,10 +206,14 @@ class SuiteOutcome:
     def summary(self) -> str:
         if self.skipped_reason:
             return f"{self.suite.name}: skipped ({self.skipped_reason})"
+        scope = ""
+        if self.latest_rows is not None:
+            scope = f" (row-level ones on the {self.latest_rows:,} rows the latest run wrote)"
         if self.passed:
-            return f"{self.suite.name}: {len(self.outcomes)} expectations passed"
+            return f"{self.suite.name}: {len(self.outcomes)} expectations passed{scope}"
         lines = [
-            f"{self.suite.name}: {len(self.failed)} of {len(self.outcomes)} expectations failed"
+            f"{self.suite.name}: {len(self.failed)} of {len(self.outcomes)} expectations "
+            f"failed{scope}"
         ]
         for o in self.failed:
             count = "" if o.failures is None else f" ({o.failures} failing)"
