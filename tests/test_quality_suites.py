@@ -255,7 +255,8 @@ def test_mart_expectations_read_what_they_need_of_the_latest_run(stamped_mart: P
     """Like dbt's tests on incremental models: row-level expectations read the rows with the
     newest `_refreshed_at`, `unique` every row sharing a value with them (the new row repeating
     the old item_id 1 fails; the old repeated 3 is not reported again), anything else every row;
-    QUALITY_ALL_ROWS (all_rows) and tables under scope_min_rows read everything."""
+    QUALITY_ALL_ROWS (all_rows), tables under scope_min_rows and a full build (every row the
+    latest run's) read everything, each batch once."""
     from orchestration.quality.gx_runner import run_suites
 
     [scoped] = run_suites(stamped_mart, [_items_suite()], all_rows=False, scope_min_rows=1)
@@ -272,6 +273,12 @@ def test_mart_expectations_read_what_they_need_of_the_latest_run(stamped_mart: P
         assert [o.success for o in audit.outcomes] == [False, False, False, True]
         assert sorted(audit.outcomes[1].sample) == [1, 1, 3, 3]
         assert audit.latest_rows is None
+
+    with duckdb.connect(str(stamped_mart)) as con:  # a full build: one stamp on every row
+        con.execute("update marts.items set _refreshed_at = '2026-06-03 02:00'")
+    [full] = run_suites(stamped_mart, [_items_suite()], all_rows=False, scope_min_rows=1)
+    assert [o.success for o in full.outcomes] == [False, False, False, True]
+    assert (full.batch_rows, full.latest_rows) == (7, None)
 
 
 def test_freshness_warns_on_old_loads_and_events(tiny_warehouse: Path) -> None:
