@@ -45,7 +45,6 @@ REFRESH_STAMP = "_refreshed_at"
 LATEST_ROWS = "latest_rows"
 KEYS_OF_LATEST_ROWS = "keys_of_latest_rows"
 WHOLE_TABLE = "whole_table"
-SCOPES = (LATEST_ROWS, KEYS_OF_LATEST_ROWS, WHOLE_TABLE)
 ROW_LEVEL_TYPES = frozenset(
     {
         "expect_column_values_to_not_be_null",
@@ -188,7 +187,8 @@ class SuiteOutcome:
     """Rows in the validated batch (None when not counted: the suite was not run)."""
     latest_rows: int | None = None
     """Rows the latest run wrote, read by the row-level expectations (None when every
-    expectation read the whole batch: a table not refreshed by scope, or QUALITY_ALL_ROWS)."""
+    expectation read the whole batch: a table not refreshed by scope or under 100,000 rows, a
+    full build that wrote every row, or QUALITY_ALL_ROWS)."""
 
     @property
     def failed(self) -> list[ExpectationOutcome]:
