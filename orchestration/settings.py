@@ -22,6 +22,11 @@ DEFAULTS: dict[str, str] = {
 }
 
 
+def env_flag(value: str | None) -> bool:
+    """An on/off environment setting: 1, true, yes or on (any case) is on; anything else off."""
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def resolve_path(value: str | os.PathLike[str], root: Path = REPO_ROOT) -> Path:
     """Expand `~` and resolve a relative path against `root` (the repository root by default)."""
     path = Path(value).expanduser()

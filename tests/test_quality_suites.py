@@ -183,7 +183,9 @@ def test_expectation_scope_follows_type_mostly_and_meta(tmp_path: Path) -> None:
     assert scope("unexpected_rows_expectation") == WHOLE_TABLE  # SQL: row-level when marked
     assert scope("unexpected_rows_expectation", meta={"scope": LATEST_ROWS}) == LATEST_ROWS
     assert scope("expect_table_row_count_to_be_between") == WHOLE_TABLE
-    assert validate_all_rows({"QUALITY_ALL_ROWS": "true"})
+    assert validate_all_rows({"QUALITY_ALL_ROWS": "true"}) and validate_all_rows(
+        {"QUALITY_ALL_ROWS": "On"}
+    )
     assert not validate_all_rows({})
     query = "select * from marts.t"
     assert scoped_query(query, WHOLE_TABLE) == query

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from orchestration.settings import REPO_ROOT, resolve_path
+from orchestration.settings import REPO_ROOT, env_flag, resolve_path
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 
@@ -160,7 +160,7 @@ def scoped_query(query: str, scope: str, column: str | None = None) -> str:
 def validate_all_rows(environ: Mapping[str, str] = os.environ) -> bool:
     """QUALITY_ALL_ROWS=true: every expectation reads whole tables (an audit of the warehouse,
     like dbt's `--vars '{test_all_rows: true}'`)."""
-    return (environ.get("QUALITY_ALL_ROWS") or "").strip().lower() in ("1", "true", "yes")
+    return env_flag(environ.get("QUALITY_ALL_ROWS"))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.settings import check_duckdb_file_name, resolve_path
+from orchestration.settings import check_duckdb_file_name, env_flag, resolve_path
 
 MODES = ("duckdb", "versioned", "parquet", "postgres")
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ class ServingSettings:
         if {"duckdb", "versioned"} <= set(modes):
             raise ValueError("SERVING_MODE: duckdb and versioned both own SERVING_PATH; pick one")
         key: bytes | None = None
-        if _flag(environ.get("SERVING_PSEUDONYMIZE_CUSTOMERS")):
+        if env_flag(environ.get("SERVING_PSEUDONYMIZE_CUSTOMERS")):
             secret = environ.get("SERVING_PSEUDONYMIZE_KEY") or ""
             if not secret:
                 raise ValueError(
@@ -79,5 +75,5 @@ class ServingSettings:
                 if r.strip()
             ),
             pseudonymize_key=key,
-            incremental=_flag(environ.get("SERVING_INCREMENTAL") or "true"),
+            incremental=env_flag(environ.get("SERVING_INCREMENTAL") or "true"),
         )
