@@ -141,15 +141,13 @@ def run_suites(
     all_rows = validate_all_rows() if all_rows is None else all_rows
     large = [s for s in present if (counts[s.name] or 0) >= scope_min_rows]
     stamped = set() if all_rows or not large else stamped_relations(warehouse_path)
-    scoped = {s.name for s in large if _reads(s) in stamped}
-    latest = {
-        f"{s.name}/latest": scoped_query(s.query, LATEST_ROWS) for s in large if s.name in scoped
-    }
-    counts |= count_rows(warehouse_path, latest)
-    for name in scoped.copy():  # a full build stamped every row alike: read the table once
-        if counts[f"{name}/latest"] in (None, counts[name]):
-            scoped.discard(name)
-            del counts[f"{name}/latest"]
+    latest = count_rows(
+        warehouse_path,
+        {s.name: scoped_query(s.query, LATEST_ROWS) for s in large if _reads(s) in stamped},
+    )
+    # rows of the latest run, per suite read by scope (not when a full build stamped every row
+    # alike: the table is read once, whole)
+    latest = {name: n for name, n in latest.items() if n not in (None, counts[name])}
     if not any(_to_validate(s, counts) for s in suites):
         # e.g. the raw suites on a night without a new file: GX is not even imported (~1-2 s)
         return [_not_validated(s, counts) for s in suites]
@@ -168,12 +166,10 @@ def run_suites(
     try:
         for suite in suites:
             if _to_validate(suite, counts):
-                outcome = _validate(context, datasource, suite, suite.name in scoped)
+                outcome = _validate(context, datasource, suite, suite.name in latest)
                 outcomes.append(
                     replace(
-                        outcome,
-                        batch_rows=counts[suite.name],
-                        latest_rows=counts.get(f"{suite.name}/latest"),
+                        outcome, batch_rows=counts[suite.name], latest_rows=latest.get(suite.name)
                     )
                 )
             else:
