@@ -222,10 +222,35 @@ def stamped_mart(tmp_path: Path) -> Path:
             "insert into marts.items values "
             "(1, -5, 'a', '2026-06-01 02:00'), (2, 10, null, '2026-06-01 02:00'), "
             "(3, 1, 'x', '2026-06-01 02:00'), (3, 2, 'y', '2026-06-01 02:00'), "
-            "(4, 1, 'b', '2026-06-02 02:00'), (5, 2, 'c', '2026-06-02 02:00'), "
-            "(1, 3, 'd', '2026-06-02 02:00')"
+            "(4, 1, 'b', '2026-06-02 02:00:00.123456'), (5, 2, 'c', '2026-06-02 02:00:00.123456'), "
+            "(1, 3, 'd', '2026-06-02 02:00:00.123456')"  # dbt's stamps carry microseconds
         )
     return path
+
+
+def test_newest_stamp_is_read_once_as_a_literal(stamped_mart: Path) -> None:
+    """The scoped batches compare `_refreshed_at` with the newest stamp read once, as a literal
+    that keeps its microseconds (GX would otherwise find the maximum again in every query)."""
+    from orchestration.quality.gx_runner import count_rows, newest_stamps
+
+    query = "select * from marts.items"
+    stamps = newest_stamps(
+        stamped_mart,
+        {"items": query, "empty": f"{query} where false", "broken": "select * from marts.nope"},
+    )
+    assert stamps == {
+        "items": "cast('2026-06-02 02:00:00.123456' as TIMESTAMP)",
+        "empty": None,
+        "broken": None,
+    }
+    literal = scoped_query(query, LATEST_ROWS, newest=stamps["items"])
+    assert "max(" not in literal
+    keys = scoped_query(query, KEYS_OF_LATEST_ROWS, "item_id", newest=stamps["items"])
+    counts = count_rows(
+        stamped_mart,
+        {"literal": literal, "subquery": scoped_query(query, LATEST_ROWS), "keys": keys},
+    )
+    assert counts == {"literal": 3, "subquery": 3, "keys": 4}  # keys: both rows of item_id 1
 
 
 def _items_suite() -> Suite:

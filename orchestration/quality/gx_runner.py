@@ -116,6 +116,34 @@ def count_rows(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, in
     return counts
 
 
+def newest_stamps(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, str | None]:
+    """The newest REFRESH_STAMP among each query's rows, as an SQL literal (`cast('...' as
+    <type>)`), so that the scoped batches compare with a constant instead of finding the
+    maximum again in every GX metric query; None when the query has no row or fails."""
+    if not queries:
+        return {}
+    stamps: dict[str, str | None] = {}
+    con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
+    try:
+        for name, query in queries.items():
+            try:
+                row = con.execute(
+                    f"select cast(max({REFRESH_STAMP}) as varchar), typeof(max({REFRESH_STAMP})) "
+                    f"from ({query}) as batch"
+                ).fetchone()
+            except duckdb.Error as exc:
+                logger.warning("%s: cannot read its newest %s (%s)", name, REFRESH_STAMP, exc)
+                row = None
+            if row is None or row[0] is None:
+                stamps[name] = None
+            else:
+                value = str(row[0]).replace("'", "''")
+                stamps[name] = f"cast('{value}' as {row[1]})"
+    finally:
+        con.close()
+    return stamps
+
+
 def empty_batch_reason(suite: Suite) -> str:
     what = suite.batch or f"rows of {_reads(suite) or 'its query'}"
     return f"0 new rows: no {what}"
@@ -141,9 +169,15 @@ def run_suites(
     all_rows = validate_all_rows() if all_rows is None else all_rows
     large = [s for s in present if (counts[s.name] or 0) >= scope_min_rows]
     stamped = set() if all_rows or not large else stamped_relations(warehouse_path)
+    stamps = newest_stamps(warehouse_path, {s.name: s.query for s in large if _reads(s) in stamped})
+    query_of = {s.name: s.query for s in present}
     latest = count_rows(
         warehouse_path,
-        {s.name: scoped_query(s.query, LATEST_ROWS) for s in large if _reads(s) in stamped},
+        {
+            name: scoped_query(query_of[name], LATEST_ROWS, newest=stamp)
+            for name, stamp in stamps.items()
+            if stamp
+        },
     )
     # rows of the latest run, per suite read by scope (not when a full build stamped every row
     # alike: the table is read once, whole)
@@ -166,7 +200,8 @@ def run_suites(
     try:
         for suite in suites:
             if _to_validate(suite, counts):
-                outcome = _validate(context, datasource, suite, suite.name in latest)
+                newest = stamps[suite.name] if suite.name in latest else None
+                outcome = _validate(context, datasource, suite, newest)
                 outcomes.append(
                     replace(
                         outcome, batch_rows=counts[suite.name], latest_rows=latest.get(suite.name)
@@ -201,22 +236,23 @@ def _reads(suite: Suite) -> str | None:
     return None
 
 
-def _validate(context: Any, datasource: Any, suite: Suite, scoped: bool) -> SuiteOutcome:
+def _validate(context: Any, datasource: Any, suite: Suite, newest: str | None) -> SuiteOutcome:
     """Row-level expectations run with SUMMARY (counts + a few values); SQL expectations with
     COMPLETE, the only format that returns their rows (GX fetches at most 200). On a table read
-    by scope (`scoped`), each group of expectations that read the same rows gets its own batch:
-    the latest run's rows, every row sharing a `unique` column's value with them, or all rows."""
+    by scope (`newest`: the latest run's stamp, as an SQL literal), each group of expectations
+    that read the same rows gets its own batch: the latest run's rows, every row sharing a
+    `unique` column's value with them, or all rows."""
     import great_expectations as gx
 
     batches: dict[str, Any] = {}
     groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     for index, e in enumerate(suite.expectations):
         result_format = "COMPLETE" if e["type"] == "unexpected_rows_expectation" else "SUMMARY"
-        scope = expectation_scope(e) if scoped else WHOLE_TABLE
+        scope = expectation_scope(e) if newest else WHOLE_TABLE
         column = str((e.get("kwargs") or {}).get("column") or "")
         tag = f"keys_of_{column}" if scope == KEYS_OF_LATEST_ROWS else scope
         if tag not in batches:
-            query = scoped_query(suite.query, scope, column or None)
+            query = scoped_query(suite.query, scope, column or None, newest)
             asset = datasource.add_query_asset(name=f"{suite.name}_{tag}", query=query)
             batches[tag] = asset.add_batch_definition_whole_table(f"{suite.name}_{tag}_all")
         groups.setdefault((result_format, tag), []).append((index, e))
