@@ -96,51 +96,49 @@ def _suite_object(gx: Any, name: str, indexed: list[tuple[int, dict[str, Any]]])
     return gx.ExpectationSuite(name=name, expectations=expectations)
 
 
-def count_rows(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, int | None]:
-    """Rows each query returns (`select count(*)` of it, in DuckDB, read-only); None when the
-    query fails (GX then reports the error on every expectation)."""
+def _first_rows(
+    warehouse_path: Path, queries: Mapping[str, str], select: str, what: str
+) -> dict[str, tuple[Any, ...] | None]:
+    """`select <select> from (<query>) as batch` for each query, in DuckDB, read-only: its first
+    row, or None when the query fails (logged as "cannot read <what>")."""
     if not queries:
         return {}
-    counts: dict[str, int | None] = {}
+    rows: dict[str, tuple[Any, ...] | None] = {}
     con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
     try:
         for name, query in queries.items():
             try:
-                row = con.execute(f"select count(*) from ({query}) as batch").fetchone()
-                counts[name] = int(row[0]) if row else 0
+                rows[name] = con.execute(f"select {select} from ({query}) as batch").fetchone()
             except duckdb.Error as exc:
-                logger.warning("%s: cannot count its batch (%s)", name, exc)
-                counts[name] = None
+                logger.warning("%s: cannot read %s (%s)", name, what, exc)
+                rows[name] = None
     finally:
         con.close()
-    return counts
+    return rows
+
+
+def count_rows(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, int | None]:
+    """Rows each query returns; None when the query fails (GX then reports the error on every
+    expectation)."""
+    rows = _first_rows(warehouse_path, queries, "count(*)", "the rows of its batch")
+    return {name: None if row is None else int(row[0]) for name, row in rows.items()}
 
 
 def newest_stamps(warehouse_path: Path, queries: Mapping[str, str]) -> dict[str, str | None]:
     """The newest REFRESH_STAMP among each query's rows, as an SQL literal (`cast('...' as
     <type>)`), so that the scoped batches compare with a constant instead of finding the
     maximum again in every GX metric query; None when the query has no row or fails."""
-    if not queries:
-        return {}
+    newest = f"max({REFRESH_STAMP})"
+    rows = _first_rows(
+        warehouse_path, queries, f"cast({newest} as varchar), typeof({newest})", REFRESH_STAMP
+    )
     stamps: dict[str, str | None] = {}
-    con = duckdb.connect(str(warehouse_path), read_only=True, config=duckdb_config())
-    try:
-        for name, query in queries.items():
-            try:
-                row = con.execute(
-                    f"select cast(max({REFRESH_STAMP}) as varchar), typeof(max({REFRESH_STAMP})) "
-                    f"from ({query}) as batch"
-                ).fetchone()
-            except duckdb.Error as exc:
-                logger.warning("%s: cannot read its newest %s (%s)", name, REFRESH_STAMP, exc)
-                row = None
-            if row is None or row[0] is None:
-                stamps[name] = None
-            else:
-                value = str(row[0]).replace("'", "''")
-                stamps[name] = f"cast('{value}' as {row[1]})"
-    finally:
-        con.close()
+    for name, row in rows.items():
+        if row is None or row[0] is None:
+            stamps[name] = None
+        else:
+            value = str(row[0]).replace("'", "''")
+            stamps[name] = f"cast('{value}' as {row[1]})"
     return stamps
 
 
