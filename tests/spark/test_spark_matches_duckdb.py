@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -53,6 +54,12 @@ class Builds:
     reference: Reference
     spark_warehouse_dir: Path
     spark_results: dict[str, Any]
+    new_temp_folders: list[str]
+    """Hive session folders (`<session id>_resources`) the Spark runs left in the temp folder."""
+
+
+def _hive_session_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("*_resources")}
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +84,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         "WAREHOUSE_PATH": str(root / "unused.duckdb"),
     }
     spark_env.pop("PYSPARK_SUBMIT_ARGS", None)
+    temp_folders_before = _hive_session_folders()
     run_dbt(
         ["run-operation", "register_raw_tables", "--args", json.dumps({"location": str(raw_dir)})],
         spark_env,
@@ -98,7 +106,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     spark_results = json.loads((root / "target-spark" / "run_results.json").read_text())
     summary = ", ".join(f"{k} {v:.0f} s" for k, v in timings.items())
     print(f"\nspark comparison timings: {summary} (work folder {root})")
-    yield Builds(reference, spark_dir / "spark-warehouse", spark_results)
+    new_temp_folders = sorted(_hive_session_folders() - temp_folders_before)
+    yield Builds(reference, spark_dir / "spark-warehouse", spark_results, new_temp_folders)
     if os.environ.get("SPARK_TEST_KEEP") != "1":
         shutil.rmtree(root, ignore_errors=True)
 
@@ -122,6 +131,14 @@ def test_spark_build_has_the_same_outcomes(builds: Builds) -> None:
     problems = outcome_differences(builds.reference.results, builds.spark_results, "spark")
     assert not problems, "\n".join(problems)
     assert counts.get("model", 0) >= 80 and counts.get("unit_test", 0) > 0
+
+
+def test_spark_keeps_its_files_in_its_work_folder(builds: Builds) -> None:
+    """Hive's per-session resource folder goes under SPARK_WORK_DIR (profiles.yml), not into the
+    machine's temp folder, where Spark never removes it."""
+    left = builds.new_temp_folders
+    assert not left, f"left in {tempfile.gettempdir()}: {left}"
+    assert list((builds.spark_warehouse_dir.parent / "hive-resources").glob("*_resources"))
 
 
 @pytest.mark.parametrize("mart", MARTS)
