@@ -189,9 +189,10 @@ def test_expectation_scope_follows_type_mostly_and_meta(tmp_path: Path) -> None:
     assert not validate_all_rows({})
     query = "select * from marts.t"
     assert scoped_query(query, WHOLE_TABLE) == query
-    assert "max(_refreshed_at)" in scoped_query(query, LATEST_ROWS)
+    with pytest.raises(ValueError, match="needs the newest _refreshed_at"):
+        scoped_query(query, LATEST_ROWS)
     with pytest.raises(ValueError, match="needs a column"):
-        scoped_query(query, KEYS_OF_LATEST_ROWS)
+        scoped_query(query, KEYS_OF_LATEST_ROWS, "cast('2026-06-02' as TIMESTAMP)")
     bad = tmp_path / "bad.json"
     bad.write_text(
         json.dumps(
@@ -243,14 +244,16 @@ def test_newest_stamp_is_read_once_as_a_literal(stamped_mart: Path) -> None:
         "empty": None,
         "broken": None,
     }
-    literal = scoped_query(query, LATEST_ROWS, newest=stamps["items"])
-    assert "max(" not in literal
-    keys = scoped_query(query, KEYS_OF_LATEST_ROWS, "item_id", newest=stamps["items"])
+    newest = f"{query} where _refreshed_at = (select max(_refreshed_at) from marts.items)"
     counts = count_rows(
         stamped_mart,
-        {"literal": literal, "subquery": scoped_query(query, LATEST_ROWS), "keys": keys},
+        {
+            "literal": scoped_query(query, LATEST_ROWS, stamps["items"]),
+            "max": newest,
+            "keys": scoped_query(query, KEYS_OF_LATEST_ROWS, stamps["items"], "item_id"),
+        },
     )
-    assert counts == {"literal": 3, "subquery": 3, "keys": 4}  # keys: both rows of item_id 1
+    assert counts == {"literal": 3, "max": 3, "keys": 4}  # keys: both rows of item_id 1
 
 
 def _items_suite() -> Suite:

@@ -167,19 +167,19 @@ def run_suites(
     all_rows = validate_all_rows() if all_rows is None else all_rows
     large = [s for s in present if (counts[s.name] or 0) >= scope_min_rows]
     stamped = set() if all_rows or not large else stamped_relations(warehouse_path)
-    stamps = newest_stamps(warehouse_path, {s.name: s.query for s in large if _reads(s) in stamped})
-    query_of = {s.name: s.query for s in present}
-    latest = count_rows(
+    refreshed = [s for s in large if _reads(s) in stamped]
+    stamps = newest_stamps(warehouse_path, {s.name: s.query for s in refreshed})
+    latest_counts = count_rows(
         warehouse_path,
         {
-            name: scoped_query(query_of[name], LATEST_ROWS, newest=stamp)
-            for name, stamp in stamps.items()
-            if stamp
+            s.name: scoped_query(s.query, LATEST_ROWS, stamps[s.name])
+            for s in refreshed
+            if stamps[s.name]
         },
     )
     # rows of the latest run, per suite read by scope (not when a full build stamped every row
     # alike: the table is read once, whole)
-    latest = {name: n for name, n in latest.items() if n not in (None, counts[name])}
+    latest = {name: n for name, n in latest_counts.items() if n not in (None, counts[name])}
     if not any(_to_validate(s, counts) for s in suites):
         # e.g. the raw suites on a night without a new file: GX is not even imported (~1-2 s)
         return [_not_validated(s, counts) for s in suites]
@@ -250,7 +250,7 @@ def _validate(context: Any, datasource: Any, suite: Suite, newest: str | None) -
         column = str((e.get("kwargs") or {}).get("column") or "")
         tag = f"keys_of_{column}" if scope == KEYS_OF_LATEST_ROWS else scope
         if tag not in batches:
-            query = scoped_query(suite.query, scope, column or None, newest)
+            query = scoped_query(suite.query, scope, newest, column or None)
             asset = datasource.add_query_asset(name=f"{suite.name}_{tag}", query=query)
             batches[tag] = asset.add_batch_definition_whole_table(f"{suite.name}_{tag}_all")
         groups.setdefault((result_format, tag), []).append((index, e))

@@ -137,26 +137,27 @@ def expectation_scope(expectation: dict[str, Any]) -> str:
 
 
 def scoped_query(
-    query: str, scope: str, column: str | None = None, newest: str | None = None
+    query: str, scope: str, newest: str | None = None, column: str | None = None
 ) -> str:
     """The suite's batch query narrowed to what `scope` reads (for a table with REFRESH_STAMP).
 
-    `latest_rows`: the rows with the newest stamp; `keys_of_latest_rows`: every row whose
-    `column` value occurs among them; `whole_table`: the query itself. `newest` is that stamp as
-    an SQL literal, found once per run (gx_runner.newest_stamps); without it a subquery finds it,
-    again in every metric query GX runs on the batch."""
-    stamp = newest or f"(select max({REFRESH_STAMP}) from ({query}) as stamps)"
-    newest_rows = f"select * from ({query}) as batch_rows where {REFRESH_STAMP} = {stamp}"
+    `latest_rows`: the rows whose stamp is `newest` (the latest run's, an SQL literal read once
+    per run by gx_runner.newest_stamps, so that GX's metric queries compare with a constant);
+    `keys_of_latest_rows`: every row whose `column` value occurs among them; `whole_table`: the
+    query itself."""
+    if scope == WHOLE_TABLE:
+        return query
+    if not newest:
+        raise ValueError(f"{scope} needs the newest {REFRESH_STAMP}")
+    newest_rows = f"select * from ({query}) as batch_rows where {REFRESH_STAMP} = {newest}"
     if scope == LATEST_ROWS:
         return newest_rows
-    if scope == KEYS_OF_LATEST_ROWS:
-        if not column:
-            raise ValueError("keys_of_latest_rows needs a column")
-        return (
-            f"select * from ({query}) as batch_rows where {column} in "
-            f"(select {column} from ({newest_rows}) as latest_rows)"
-        )
-    return query
+    if not column:
+        raise ValueError("keys_of_latest_rows needs a column")
+    return (
+        f"select * from ({query}) as batch_rows where {column} in "
+        f"(select {column} from ({newest_rows}) as latest_rows)"
+    )
 
 
 def validate_all_rows(environ: Mapping[str, str] = os.environ) -> bool:
