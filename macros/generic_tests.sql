@@ -20,6 +20,16 @@
     )
 {% endtest %}
 
+{#- A primary key: the column is never NULL and never repeats (dbt's `unique` and `not_null` in
+    one query, one node and one Dagster check). A failing row is a key value (NULL included) with
+    the number of rows that have it. -#}
+{% test primary_key(model, column_name) %}
+    select {{ column_name }}, count(*) as n_records
+    from {{ model }}
+    group by {{ column_name }}
+    having {{ column_name }} is null or count(*) > 1
+{% endtest %}
+
 {#- Fails when the model has fewer rows than the compare model (e.g. a fact lost rows). -#}
 {% test row_count_matches(model, compare_model, compare_where=none) %}
     with model_rows as (select count(*) as n from {{ model }}),

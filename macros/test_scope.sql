@@ -8,7 +8,7 @@
     - row tests (not_null, accepted_values, accepted_range, relationships from the child side,
       expression_is_true) read the rows with the newest `_refreshed_at`;
     - `unique` reads every row whose key occurs among them, so a new row that repeats an old
-      key is still found; `unique_combination_of_columns` every row whose first column's value
+      key is still found, and `primary_key` those rows and the newest rows whose key is NULL; `unique_combination_of_columns` every row whose first column's value
       occurs among them (or is NULL), so a repeated combination is found as well (it shares that
       value with a newest row);
     - every other test (row counts, the project's quarantine and reconciliation tests) reads the
@@ -35,7 +35,7 @@
         {%- endset -%}
         {%- if test.get('name') in row_tests -%}
             {%- do conditions.append(newest) -%}
-        {%- elif test.get('name') in ['unique', 'unique_combination_of_columns'] -%}
+        {%- elif test.get('name') in ['unique', 'primary_key', 'unique_combination_of_columns'] -%}
             {%- set kwargs = test.get('kwargs', {}) -%}
             {%- set column = kwargs.get('column_name') or kwargs.get('combination_of_columns')[0] -%}
             {%- set keys_of_newest -%}
@@ -43,6 +43,10 @@
             {%- endset -%}
             {%- if test.get('name') == 'unique' -%}
                 {%- do conditions.append(keys_of_newest) -%}
+            {%- elif test.get('name') == 'primary_key' -%}
+                {%- do conditions.append(
+                    '(' ~ keys_of_newest ~ ' or (' ~ column ~ ' is null and ' ~ newest ~ '))'
+                ) -%}
             {%- else -%}
                 {%- do conditions.append('(' ~ keys_of_newest ~ ' or ' ~ column ~ ' is null)') -%}
             {%- endif -%}

@@ -31,5 +31,5 @@ def test_error_tests_are_blocking_and_warnings_are_not(dbt_manifest: Path) -> No
     specs = list(warehouse_dbt_models.check_specs)
     blocking = {s.name for s in specs if s.blocking}
     non_blocking = {s.name for s in specs if not s.blocking}
-    assert any(name.startswith("unique_fct_tickets") for name in blocking)
+    assert any(name.startswith("primary_key_fct_tickets") for name in blocking)
     assert any("has_known_customer" in name for name in non_blocking)

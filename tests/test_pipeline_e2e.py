@@ -228,9 +228,10 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
     built_warehouse: dict[str, Path], tmp_path: Path
 ) -> None:
     """Tests on incremental models read the newest rows (macros/test_scope.sql): a new row that
-    repeats an old key fails `unique`, one that repeats an old combination fails
-    `unique_combination_of_columns`; a NULL or a repeated combination in older rows (checked when
-    those rows were written) is not reported again, but an audit with test_all_rows finds it."""
+    repeats an old key fails `primary_key`, as does a new row without a key, one that repeats an
+    old combination fails `unique_combination_of_columns`; a NULL or a repeated combination in
+    older rows (checked when those rows were written) is not reported again, but an audit with
+    test_all_rows finds it."""
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse["warehouse"], warehouse)
     con = duckdb.connect(str(warehouse))
@@ -246,6 +247,23 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
             "insert into marts.fct_tickets select * replace (? as _refreshed_at)"
             " from marts.fct_tickets where ticket_id = (select max(ticket_id) from"
             " marts.fct_tickets)",
+            [newest],
+        )
+        # an older run wrote a response without a key (tonight's run rewrote another response);
+        # tonight's run wrote a contact without a key
+        con.execute(
+            "update marts.fct_survey_responses set _refreshed_at = _refreshed_at - interval 1 day"
+            " where response_id < (select max(response_id) from marts.fct_survey_responses)"
+        )
+        con.execute("update marts.fct_contacts set _refreshed_at = _refreshed_at - interval 1 day")
+        con.execute(
+            "update marts.fct_survey_responses set response_id = null"
+            " where response_id = (select min(response_id) from marts.fct_survey_responses)"
+        )
+        con.execute(
+            "insert into marts.fct_contacts"
+            " select * replace (null as contact_id, ? as _refreshed_at) from marts.fct_contacts"
+            " where contact_id = (select max(contact_id) from marts.fct_contacts)",
             [newest],
         )
         for table in ("kpi_agent_daily", "kpi_csat_by_dimension"):
@@ -272,7 +290,8 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
         con.close()
     select = (
         "--select",
-        "fct_tickets,test_name:unique fct_tickets,test_name:not_null"
+        "fct_tickets,test_name:primary_key fct_tickets,test_name:not_null"
+        " fct_survey_responses,test_name:primary_key fct_contacts,test_name:primary_key"
         " kpi_agent_daily,test_name:unique_combination_of_columns"
         " kpi_csat_by_dimension,test_name:unique_combination_of_columns",
     )
@@ -281,15 +300,19 @@ def test_data_tests_read_the_rows_the_latest_run_wrote(
         "unique_combination_of_columns_kpi_csat_by_dimension_date_month__dimension__dimension_value"
     )
     latest = dbt_test_results(warehouse, tmp_path / "latest", *select)
-    assert latest["unique_fct_tickets_ticket_id"] == "fail"
+    assert latest["primary_key_fct_tickets_ticket_id"] == "fail"
     assert latest["not_null_fct_tickets_status"] == "pass"
+    assert latest["primary_key_fct_survey_responses_response_id"] == "pass"
+    assert latest["primary_key_fct_contacts_contact_id"] == "fail"
     assert latest[agent_days] == "fail"
     assert latest[csat_rows] == "pass"
     audit = dbt_test_results(
         warehouse, tmp_path / "audit", *select, "--vars", '{"test_all_rows": true}'
     )
-    assert audit["unique_fct_tickets_ticket_id"] == "fail"
+    assert audit["primary_key_fct_tickets_ticket_id"] == "fail"
     assert audit["not_null_fct_tickets_status"] == "fail"
+    assert audit["primary_key_fct_survey_responses_response_id"] == "fail"
+    assert audit["primary_key_fct_contacts_contact_id"] == "fail"
     assert audit[agent_days] == "fail"
     assert audit[csat_rows] == "fail"
 
