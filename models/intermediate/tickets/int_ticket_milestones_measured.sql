@@ -40,20 +40,44 @@ turn_counts as (
 ),
 
 milestones as (
+    -- A ticket's clock starts at its creation: a reply or solve recorded before it (an imported
+    -- thread, another system's clock) counts at the creation, as the status periods do, and a
+    -- solved ticket without solve events whose updated_at precedes its creation has no
+    -- estimable solve time (NULL, like one without updated_at). has_activity_before_creation
+    -- says so; a warning check counts such tickets.
     select
         tickets.ticket_id,
         tickets.schedule_id,
         tickets.is_solved,
         tickets.created_at,
-        activity.first_response_at,
+        {{ not_before('activity.first_response_at', 'tickets.created_at') }}
+            as first_response_at,
         coalesce(
-            activity.first_solved_at, case when tickets.is_solved then tickets.updated_at end
+            {{ not_before('activity.first_solved_at', 'tickets.created_at') }},
+            case
+                when tickets.is_solved and tickets.updated_at >= tickets.created_at
+                    then tickets.updated_at
+            end
         ) as first_solved_at,
         coalesce(
-            activity.last_solved_at, case when tickets.is_solved then tickets.updated_at end
+            {{ not_before('activity.last_solved_at', 'tickets.created_at') }},
+            case
+                when tickets.is_solved and tickets.updated_at >= tickets.created_at
+                    then tickets.updated_at
+            end
         ) as last_solved_at,
         coalesce(activity.last_solved_at is null and tickets.is_solved, false)
             as is_solved_at_estimated,
+        coalesce(
+            activity.first_response_at < tickets.created_at
+            or activity.first_solved_at < tickets.created_at
+            or (
+                activity.last_solved_at is null
+                and tickets.is_solved
+                and tickets.updated_at < tickets.created_at
+            ),
+            false
+        ) as has_activity_before_creation,
         coalesce(activity.agent_replies_count, 0) as agent_replies_count,
         coalesce(activity.customer_comments_count, 0) as customer_comments_count,
         coalesce(activity.internal_notes_count, 0) as internal_notes_count,
@@ -125,6 +149,7 @@ measured as (
         milestones.schedule_id,
         milestones.is_solved,
         milestones.is_solved_at_estimated,
+        milestones.has_activity_before_creation,
         milestones.agent_replies_count,
         milestones.customer_comments_count,
         milestones.internal_notes_count,

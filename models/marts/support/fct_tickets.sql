@@ -82,6 +82,7 @@ joined as (
         milestones.schedule_id,
         milestones.is_solved,
         milestones.is_solved_at_estimated,
+        milestones.has_activity_before_creation,
         tickets.created_at,
         tickets.updated_at,
         milestones.first_response_at,
