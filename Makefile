@@ -17,6 +17,8 @@ export WAREHOUSE_PATH ?= data/warehouse.duckdb
 export REPORTING_TIMEZONE ?= UTC
 export LANDING_DEFAULT_TIMEZONE ?= UTC
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
+PUBLIC_ENV := LANDING_DIR=data/public/landing WAREHOUSE_PATH=data/public/warehouse.duckdb \
+	SERVING_PATH=data/public/analytics.duckdb QUALITY_REPORTS_DIR=data/public/quality-reports
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
@@ -26,7 +28,7 @@ DEMO_SEED ?= 7
 SIZE ?= 100000
 LATE_WINDOW_DAYS ?=
 
-.PHONY: help venv run demo job summary dev test lint fmt pytest bench lock clean
+.PHONY: help venv run demo public-data job summary dev test lint fmt pytest bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +50,13 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## demo data (if the landing folder i
 	$(BIN)/dbt parse --quiet
 	$(BIN)/dagster job execute -m orchestration.definitions -j nightly_job
 	$(BIN)/python -m orchestration.summary
+
+public-data: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## real public support data (../shared/datasets) into data/public: convert, nightly job, summary
+	rm -rf data/public
+	$(BIN)/python -m orchestration.public_data --out data/public/landing
+	$(BIN)/dbt parse --quiet
+	$(PUBLIC_ENV) $(BIN)/dagster job execute -m orchestration.definitions -j nightly_job
+	$(PUBLIC_ENV) $(BIN)/python -m orchestration.summary
 
 demo: $(STAMP) ## (re)generate demo data into LANDING_DIR
 	$(BIN)/python -m orchestration.demo --tickets $(DEMO_TICKETS) --seed $(DEMO_SEED) --out $(LANDING_DIR)

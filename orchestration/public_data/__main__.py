@@ -1,0 +1,70 @@
+"""Command line: `python -m orchestration.public_data [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from orchestration.demo.writer import has_data_files
+from orchestration.public_data.convert import CONVERTERS, convert_all, datasets_dir
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m orchestration.public_data",
+        description=(
+            "Convert real public customer-support data sets (Customer Support on Twitter, Olist "
+            "reviews, huggingface/datasets GitHub issues, CFPB complaints; kept outside the "
+            "repository) into landing files, to try the warehouse on data nobody on this project "
+            "wrote. Renames and reformats only: the sources' own errors reach the warehouse."
+        ),
+    )
+    p.add_argument(
+        "--datasets",
+        type=Path,
+        default=datasets_dir(),
+        help="folder holding the data sets' folders (default: $PUBLIC_DATASETS_DIR, else "
+        "../shared/datasets beside the repository)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path(os.environ.get("LANDING_DIR", "data/landing")),
+        help="landing folder to write <entity>/ folders into (default: $LANDING_DIR, else "
+        "data/landing); it must not hold data files yet",
+    )
+    p.add_argument(
+        "--only",
+        nargs="+",
+        choices=sorted(CONVERTERS),
+        help="convert only these data sets (default: every one whose folder exists)",
+    )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not args.datasets.is_dir():
+        print(f"no data set folder at {args.datasets} (see --datasets)", file=sys.stderr)
+        return 2
+    if has_data_files(args.out):
+        print(
+            f"{args.out} already holds landing files; convert into an empty folder "
+            "(--out or LANDING_DIR) so that demo and public data do not mix",
+            file=sys.stderr,
+        )
+        return 2
+    report = convert_all(args.datasets, args.out, args.only)
+    for name, counts in report.items():
+        if not counts:
+            print(f"{name}: folder not found under {args.datasets}, skipped")
+            continue
+        print(f"{name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"landing files written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
