@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from orchestration.public_data import cfpb, github_issues, olist, twcs
+from orchestration.public_data.landing_csv import write_entity
 
 
 def test_threads_follow_replies_to_their_first_tweet_even_outside_the_extract() -> None:
@@ -52,3 +55,12 @@ def test_cfpb_dates_and_github_segments() -> None:
         "contributor",
         "user",
     ]
+
+
+def test_landing_files_carry_the_contract_columns_and_refuse_others(tmp_path: Path) -> None:
+    count = write_entity(tmp_path, "teams", "x", [{"team_id": "t1", "name": "Billing"}])
+    assert count == 1
+    lines = (tmp_path / "teams" / "x.csv").read_text().splitlines()
+    assert lines == ["team_id,name,schedule_id", "t1,Billing,"]
+    with pytest.raises(ValueError, match="team_name"):
+        write_entity(tmp_path, "teams", "y", [{"team_id": "t1", "team_name": "Billing"}])

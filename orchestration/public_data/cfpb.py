@@ -56,7 +56,6 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             landing,
             "customers",
             "cfpb",
-            ["customer_id", "segment", "country"],
             (
                 {"customer_id": t["customer_id"], "segment": "consumer", "country": "US"}
                 for t in tickets
@@ -66,18 +65,6 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             landing,
             "tickets",
             "cfpb",
-            [
-                "ticket_id",
-                "created_at",
-                "updated_at",
-                "customer_id",
-                "channel",
-                "status",
-                "type",
-                "category",
-                "tags",
-                "subject",
-            ],
             tickets,
         ),
     }

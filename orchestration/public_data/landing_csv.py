@@ -7,12 +7,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from orchestration.ingest.contract import ENTITIES
+
 
 def write_entity(
-    landing: Path, entity: str, name: str, columns: list[str], rows: Iterable[Mapping[str, object]]
+    landing: Path, entity: str, name: str, rows: Iterable[Mapping[str, object]]
 ) -> int:
-    """Write `rows` to `landing/<entity>/<name>.csv` with `columns` as header (a missing key or
-    None is an empty field, which the loader reads as NULL); returns the number of rows."""
+    """Write `rows` to `landing/<entity>/<name>.csv` with the entity's contract columns as header
+    (a missing key or None is an empty field, which the loader reads as NULL); returns the number
+    of rows. A key outside the contract is a converter's mistake and raises ValueError."""
+    columns = ENTITIES[entity].columns
     folder = landing / entity
     folder.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -20,6 +24,9 @@ def write_entity(
         writer = csv.writer(handle)
         writer.writerow(columns)
         for row in rows:
+            unknown = set(row) - set(columns)
+            if unknown:
+                raise ValueError(f"{entity} has no column {sorted(unknown)} in the contract")
             writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
             count += 1
     return count

@@ -74,23 +74,12 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             landing,
             "survey_responses",
             "olist",
-            [
-                "response_id",
-                "survey_type",
-                "score",
-                "sent_at",
-                "responded_at",
-                "customer_id",
-                "topic",
-                "comment",
-            ],
             responses,
         ),
         "customers": write_entity(
             landing,
             "customers",
             "olist",
-            ["customer_id", "segment", "country", "timezone"],
             (
                 {
                     "customer_id": f"olist-{uid}",

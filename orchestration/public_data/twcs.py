@@ -117,30 +117,18 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             landing,
             "chat_messages",
             "twcs",
-            ["message_id", "conversation_id", "sent_at", "author_id", "author_role", "body"],
             messages,
         ),
         "chat_conversations": write_entity(
             landing,
             "chat_conversations",
             "twcs",
-            [
-                "conversation_id",
-                "started_at",
-                "ended_at",
-                "customer_id",
-                "assignee_id",
-                "team_id",
-                "channel",
-                "status",
-            ],
             conversations,
         ),
         "agents": write_entity(
             landing,
             "agents",
             "twcs",
-            ["agent_id", "name", "team_id", "role"],
             (
                 {"agent_id": f"twcs-{b}", "name": b, "team_id": f"twcs-{b}", "role": "agent"}
                 for b in sorted(brands)
@@ -150,14 +138,12 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             landing,
             "teams",
             "twcs",
-            ["team_id", "name"],
             ({"team_id": f"twcs-{b}", "name": b} for b in sorted(brands)),
         ),
         "customers": write_entity(
             landing,
             "customers",
             "twcs",
-            ["customer_id", "segment"],
             ({"customer_id": c, "segment": "twitter"} for c in sorted(customers)),
         ),
         "twcs bare carriage returns read as spaces": bare_crs,
