@@ -8,9 +8,10 @@
     - row tests (not_null, accepted_values, accepted_range, relationships from the child side,
       expression_is_true) read the rows with the newest `_refreshed_at`;
     - `unique` reads every row whose key occurs among them, so a new row that repeats an old
-      key is still found, and `primary_key` those rows and the newest rows whose key is NULL; `unique_combination_of_columns` every row whose first column's value
-      occurs among them (or is NULL), so a repeated combination is found as well (it shares that
-      value with a newest row);
+      key is still found, and `primary_key` those rows and the newest rows whose key is NULL;
+      `unique_combination_of_columns` every row whose first column's value occurs among them (or
+      is NULL), so a repeated combination is found as well (it shares that value with a newest
+      row);
     - every other test (row counts, the project's quarantine and reconciliation tests) reads the
       whole model.
     A full refresh writes every row with one stamp, so it tests every row. `--vars

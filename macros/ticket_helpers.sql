@@ -5,11 +5,6 @@
     int_ticket_events_classified's is_public_customer_comment and public agent replies and behind
     the conversation of int_ticket_reply_turns_paired, which reads the staged events to skip the
     view's opening-comment lookup. -#}
-{#- An instant that may not precede `start`: earlier is `start`, NULL stays NULL. -#}
-{% macro not_before(instant, start) -%}
-    case when {{ instant }} < {{ start }} then {{ start }} else {{ instant }} end
-{%- endmacro %}
-
 {% macro public_comment_by(role, relation=none) -%}
     {%- set col = (relation ~ '.') if relation else '' -%}
     coalesce(
@@ -163,4 +158,9 @@
             coalesce(team_id, 'unassigned') as team_id
         from {{ tickets }}
     ) as slices
+{%- endmacro %}
+
+{#- An instant that may not precede `start`: earlier is `start`, NULL stays NULL. -#}
+{% macro not_before(instant, start) -%}
+    case when {{ instant }} < {{ start }} then {{ start }} else {{ instant }} end
 {%- endmacro %}

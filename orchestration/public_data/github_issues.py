@@ -10,9 +10,9 @@
   so response and resolution times can be compared per segment. The first assignee is the
   assignee; the agents are every assignee and every account that closed an issue.
 - Status `closed` or `open` as GitHub says; a closed issue gets one status change event
-  open -> closed at `closed_at` by the account that closed it (agent, or customer when the author
-  closed it). The export has comment counts but no comments, so replies and first response
-  times stay empty: only resolution and backlog figures are meaningful.
+  open -> closed at `closed_at` by the account that closed it (an agent, or the customer when a
+  user closed their own issue). The export has comment counts but no comments, so replies and
+  first response times stay empty: only resolution and backlog figures are meaningful.
 """
 
 from __future__ import annotations
@@ -61,10 +61,13 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
                 "created_by_role": "agent" if r["author_association"] in STAFF else "customer",
             }
         )
-        agents.update(login for login in (r["assignee_login"],) if login)
+        if r["assignee_login"]:
+            agents.add(r["assignee_login"])
         if r["state"] == "closed" and r["closed_at"]:
             closer = r["closed_by_login"]
-            agents.update([closer] if closer and closer != r["author_login"] else [])
+            by_author = closer == r["author_login"] and r["author_association"] not in STAFF
+            if closer and not by_author:
+                agents.add(closer)
             events.append(
                 {
                     "event_id": f"gh-{r['number']}-closed",
@@ -72,7 +75,7 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
                     "created_at": r["closed_at"],
                     "event_type": "status_change",
                     "actor_id": f"gh-{closer}" if closer else None,
-                    "actor_role": "customer" if closer == r["author_login"] else "agent",
+                    "actor_role": "customer" if by_author else "agent",
                     "from_value": "open",
                     "to_value": "closed",
                 }

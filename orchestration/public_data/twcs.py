@@ -6,7 +6,8 @@
   missing tweet as its conversation (`twcs-<missing id>`), which has no conversation row: the
   warehouse must keep such messages and label their conversation unknown.
 - `inbound=True` tweets are the customer's (`author_role` customer), the others the brand's
-  support account (`agent`; the account is the agent and its team). The conversation's customer
+  support account (`agent`; the account is the agent and its team). Every id gets the prefix
+  `twcs-` (customers are anonymised numbers, brands their handles). The conversation's customer
   is its first customer author, its assignee and team the first brand that tweets in it.
 - Channel `social`; a thread is `solved` when its last tweet is the brand's, `open` otherwise.
 - `created_at` (`Tue Oct 31 22:10:47 +0000 2017`) becomes ISO 8601 UTC. A bare carriage return
@@ -80,7 +81,7 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             "message_id": f"twcs-{t['tweet_id']}",
             "conversation_id": f"twcs-{roots[t['tweet_id']]}",
             "sent_at": parse_created_at(t["created_at"]),
-            "author_id": t["author_id"] if t["inbound"] == "True" else f"twcs-{t['author_id']}",
+            "author_id": f"twcs-{t['author_id']}",
             "author_role": "customer" if t["inbound"] == "True" else "agent",
             "body": t["text"],
         }
@@ -96,10 +97,10 @@ def convert(datasets: Path, landing: Path) -> dict[str, int]:
             (m for m in thread if parse_created_at(m["created_at"])),
             key=lambda m: parse_created_at(m["created_at"]) or "",
         )
-        customer = next((m["author_id"] for m in timed if m["inbound"] == "True"), None)
+        customer = next((f"twcs-{m['author_id']}" for m in timed if m["inbound"] == "True"), None)
         brand = next((m["author_id"] for m in timed if m["inbound"] == "False"), None)
         brands.update(m["author_id"] for m in thread if m["inbound"] == "False")
-        customers.update(m["author_id"] for m in thread if m["inbound"] == "True")
+        customers.update(f"twcs-{m['author_id']}" for m in thread if m["inbound"] == "True")
         conversations.append(
             {
                 "conversation_id": f"twcs-{root}",
