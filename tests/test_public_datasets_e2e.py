@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 from statistics import median
 
@@ -79,12 +80,45 @@ def test_every_tweet_is_a_chat_message_and_threads_outside_the_extract_stay_unkn
         " where c.conversation_id = m.conversation_id)",
     )
     assert unknown[0][0] > 0
-    negative = query(
-        warehouse,
-        "select count(*) from marts.fct_contacts"
-        " where source = 'chat' and first_response_seconds < 0",
+
+
+def test_chat_first_response_of_every_thread_is_the_sources(warehouse: Path) -> None:
+    """Each conversation's first response, recomputed from the tweets: the thread gathered from
+    its first tweet down the `response_tweet_id` lists (the converter follows the other links,
+    `in_response_to_tweet_id`), ordered by time; the first customer tweet starts the turn and
+    the first brand tweet after it answers it."""
+    raw = (DATASETS / "twcs" / "twcs_head5k.csv").read_bytes().decode("utf-8")
+    text = raw.replace("\r\n", "\n").replace("\r", " ")  # two tweets hold bare returns
+    tweets = {r["tweet_id"]: r for r in csv.DictReader(io.StringIO(text))}
+
+    def sent(tweet: dict[str, str]) -> dt.datetime:
+        return dt.datetime.strptime(tweet["created_at"], "%a %b %d %H:%M:%S %z %Y")
+
+    expected: dict[str, float | None] = {}
+    for first in (t for t in tweets.values() if not t["in_response_to_tweet_id"]):
+        thread, todo = {}, [first["tweet_id"]]
+        while todo:
+            tweet = tweets.get(todo.pop())
+            if tweet and tweet["tweet_id"] not in thread:
+                thread[tweet["tweet_id"]] = tweet
+                todo += [c for c in tweet["response_tweet_id"].split(",") if c]
+        ordered = sorted(thread.values(), key=lambda t: (sent(t), f"twcs-{t['tweet_id']}"))
+        customer = next((i for i, t in enumerate(ordered) if t["inbound"] == "True"), None)
+        reply = next((t for t in ordered[customer or 0 :] if t["inbound"] == "False"), None)
+        expected[f"twcs-{first['tweet_id']}"] = (
+            (sent(reply) - sent(ordered[customer])).total_seconds()
+            if customer is not None and reply
+            else None
+        )
+    got = dict(
+        query(
+            warehouse,
+            "select source_id, first_response_seconds from marts.fct_contacts"
+            " where source = 'chat'",
+        )
     )
-    assert negative == [(0,)]
+    assert len(expected) == 1306
+    assert got == expected
 
 
 def test_olist_reviews_give_the_csat_of_the_source(warehouse: Path) -> None:
