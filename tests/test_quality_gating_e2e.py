@@ -3,15 +3,17 @@ the warehouse keeps its previous marts (build-then-swap: dbt builds a working co
 the warehouse file only when every gate passed).
 
 Layer by layer: mart (a GX mart suite fails on the build of newly landed data; an impossible value
-edited into a mart fails its suite; landed data that passes the raw and staging checks but breaks
-a mart's tests), raw (a GX raw suite blocks the whole dbt step). The staging gate (quarantine
-share) is in test_pipeline_e2e.py. The tests share one warehouse and run in file order; the raw
-case runs last: its bad rows stay in raw.
+edited into a mart fails its suite; a staged row edited outside dbt passes the night's raw and
+staging checks but breaks a mart's tests; a ticket solved before it was created is kept and
+flagged, not blocked), raw (a GX raw suite blocks the whole dbt step). The staging gate
+(quarantine share) is in test_pipeline_e2e.py. The tests share one warehouse and run in file
+order; the raw case runs last: its bad rows stay in raw.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -244,44 +246,51 @@ def test_bad_mart_data_fails_its_suite_and_blocks_the_publish(gated: dict[str, P
 
 
 def test_mart_level_bad_data_keeps_the_previous_marts(gated: dict[str, Path]) -> None:
-    """A ticket solved a day before it was created: the raw suites only warn (an event before its
-    ticket), staging keeps it (not a quarantine rule), the mart's checks fail (negative resolution
-    time). The warehouse keeps its marts; a re-run without new files neither loses nor reloads
-    the landed rows and fails the same way."""
+    """A staged ticket edited outside dbt (a manual fix gone wrong: an unknown channel, stamped
+    as if staging had written it) passes the raw and staging checks of the night, which judge the
+    newly landed rows, but breaks fct_tickets' tests. The warehouse keeps its marts and the rows
+    landed that night; a re-run without new files neither loses nor reloads them and fails the
+    same way. (Landed data no longer reaches a mart failure through staging: the case used before,
+    a ticket solved before it was created, is kept and flagged now; see the next test.)"""
     warehouse, landing = gated["warehouse"], gated["landing"]
     failed_build = gated["root"] / "warehouse.duckdb.failed.duckdb"
-    marts_before = marts_content(warehouse)
     write_tickets(
-        landing / "tickets" / "zz_solved_early.csv",
-        [["early-1", "2026-06-20T10:00:00Z", "2026-06-20T10:00:00Z", "c-1", "email", "solved"]],
+        landing / "tickets" / "zz_landed_on_a_failing_night.csv",
+        [["night-1", "2026-06-20T10:00:00Z", "2026-06-20T10:00:00Z", "c-1", "email", "open"]],
     )
-    events = landing / "ticket_events" / "zz_solved_early.csv"
-    with events.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(
-            ["event_id", "ticket_id", "created_at", "event_type", "actor_role", "to_value"]
+    with duckdb.connect(str(warehouse)) as con:
+        ticket_id, channel = con.execute(
+            "select ticket_id, channel from staging.stg_landing__tickets order by ticket_id limit 1"
+        ).fetchone()
+        con.execute(
+            "update staging.stg_landing__tickets set channel = 'carrier_pigeon',"
+            " _refreshed_at = (select max(_refreshed_at) from staging.stg_landing__tickets)"
+            " + interval 1 second where ticket_id = ?",
+            [ticket_id],
         )
-        writer.writerow(
-            ["early-e1", "early-1", "2026-06-19T10:00:00Z", "status_change", "agent", "solved"]
-        )
-    for attempt in ("landed", "re-run without new files"):
-        result = run_job()
-        assert not result.success, attempt
-        failed = failed_checks(result)
-        errors = {k for k, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR}
-        assert not [k for k in errors if k.startswith(("landing/", "staging/"))], attempt
-        message = step_failures(result)
-        assert "on asset 'fct_tickets' failed, 1 failing row(s)" in message, message
-        assert f"the failed build is kept as {failed_build}" in message
-        assert not {PUBLISH.to_user_string(), PROMOTE.to_user_string()} & materialized(result)
-        assert marts_content(warehouse) == marts_before, attempt
-        assert count(warehouse, "select count(*) from raw.tickets where ticket_id = 'early-1'") == 1
-        assert (
-            count(
-                failed_build, "select count(*) from marts.fct_tickets where ticket_id = 'early-1'"
+    marts_before = marts_content(warehouse)
+    try:
+        for attempt in ("landed", "re-run without new files"):
+            result = run_job()
+            assert not result.success, attempt
+            failed = failed_checks(result)
+            errors = {k for k, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR}
+            assert not [k for k in errors if k.startswith(("landing/", "staging/"))], attempt
+            message = step_failures(result)
+            assert "on asset 'fct_tickets' failed, 1 failing row(s)" in message, message
+            assert f"the failed build is kept as {failed_build}" in message
+            assert not {PUBLISH.to_user_string(), PROMOTE.to_user_string()} & materialized(result)
+            assert marts_content(warehouse) == marts_before, attempt
+            landed = "select count(*) from raw.tickets where ticket_id = 'night-1'"
+            assert count(warehouse, landed) == 1
+            built = "select count(*) from marts.fct_tickets where ticket_id = 'night-1'"
+            assert count(failed_build, built) == 1
+    finally:
+        with duckdb.connect(str(warehouse)) as con:
+            con.execute(
+                "update staging.stg_landing__tickets set channel = ? where ticket_id = ?",
+                [channel, ticket_id],
             )
-            == 1
-        )
     tickets_check = failed_checks(result).get("landing/tickets:gx_suite")
     assert tickets_check is None  # the re-run found 0 new rows: skipped, passed
     skipped = {
@@ -291,6 +300,38 @@ def test_mart_level_bad_data_keeps_the_previous_marts(gated: dict[str, Path]) ->
     }
     assert skipped["landing/tickets"].metadata["rows_validated"].value == 0
     assert "0 new rows" in (skipped["landing/tickets"].description or "")
+
+
+def test_a_ticket_solved_before_it_was_created_is_kept_and_flagged(gated: dict[str, Path]) -> None:
+    """A ticket whose solve event is a day older than the ticket (another system's clock): the
+    raw suites warn, staging keeps it, and the marts keep it too, its clock starting at the
+    creation (0 minutes to resolution, not -1440), flagged `has_activity_before_creation` and
+    counted by a warning check. The night is promoted and published; before, the negative
+    resolution time failed fct_tickets' blocking range tests and stopped it."""
+    landing, warehouse = gated["landing"], gated["warehouse"]
+    write_tickets(
+        landing / "tickets" / "zz_solved_early.csv",
+        [["early-1", "2026-06-20T10:00:00Z", "2026-06-20T10:00:00Z", "c-1", "email", "solved"]],
+    )
+    with (landing / "ticket_events" / "zz_solved_early.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["event_id", "ticket_id", "created_at", "event_type", "actor_role", "to_value"]
+        )
+        writer.writerow(
+            ["early-e1", "early-1", "2026-06-19T10:00:00Z", "status_change", "agent", "solved"]
+        )
+    result = run_job()
+    assert result.success, step_failures(result)
+    assert {PUBLISH.to_user_string(), PROMOTE.to_user_string()} <= materialized(result)
+    warning = failed_checks(result)["marts/fct_tickets:fct_tickets_activity_not_before_creation"]
+    assert warning.severity == dg.AssetCheckSeverity.WARN
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute(
+            "select has_activity_before_creation, full_resolution_minutes, last_solved_at"
+            " from marts.fct_tickets where ticket_id = 'early-1'"
+        ).fetchall()
+    assert row == [(True, 0.0, dt.datetime(2026, 6, 20, 10, 0))]
 
 
 def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
