@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
-from pathlib import Path
 
 from orchestration.demo.generator import (
     DEFAULT_DAYS,
@@ -16,7 +14,7 @@ from orchestration.demo.generator import (
     MAX_DAYS,
     generate,
 )
-from orchestration.demo.writer import FORMATS, has_data_files
+from orchestration.demo.writer import FORMATS, add_landing_out_argument, has_data_files
 
 
 def _date(text: str) -> dt.date:
@@ -50,13 +48,7 @@ def parser() -> argparse.ArgumentParser:
             "The same options always produce byte-identical files."
         ),
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path(os.environ.get("LANDING_DIR", "data/landing")),
-        help="landing folder to write <entity>/ folders into "
-        "(default: $LANDING_DIR, else data/landing)",
-    )
+    add_landing_out_argument(p)
     p.add_argument(
         "--tickets",
         type=_positive,

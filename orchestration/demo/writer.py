@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import os
 import re
 from pathlib import Path
 
@@ -113,3 +115,15 @@ def has_data_files(out_dir: Path) -> bool:
     if not out_dir.is_dir():
         return False
     return any(p.is_file() and p.name.endswith(FILE_SUFFIXES) for p in out_dir.rglob("*"))
+
+
+def add_landing_out_argument(parser: argparse.ArgumentParser, note: str = "") -> None:
+    """`--out`: the landing folder a command writes `<entity>/` folders into, by default the one
+    the nightly job reads ($LANDING_DIR, else data/landing)."""
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(os.environ.get("LANDING_DIR") or "data/landing"),
+        help="landing folder to write <entity>/ folders into (default: $LANDING_DIR, else "
+        f"data/landing){note}",
+    )

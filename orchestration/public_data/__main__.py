@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from orchestration.demo.writer import has_data_files
+from orchestration.demo.writer import add_landing_out_argument, has_data_files
 from orchestration.public_data.convert import CONVERTERS, convert_all, datasets_dir
 
 
@@ -28,13 +27,7 @@ def parser() -> argparse.ArgumentParser:
         help="folder holding the data sets' folders (default: $PUBLIC_DATASETS_DIR, else "
         "../shared/datasets beside the repository)",
     )
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=Path(os.environ.get("LANDING_DIR", "data/landing")),
-        help="landing folder to write <entity>/ folders into (default: $LANDING_DIR, else "
-        "data/landing); it must not hold data files yet",
-    )
+    add_landing_out_argument(p, "; it must not hold data files yet")
     p.add_argument(
         "--only",
         nargs="+",
