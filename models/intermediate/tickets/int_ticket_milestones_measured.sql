@@ -30,6 +30,17 @@ turns as (
     where {{ in_refresh_scope(refresh) }}
 ),
 
+tickets_estimated as (
+    -- The solve time of a solved ticket without solve events: its updated_at, unless that
+    -- precedes its creation (then none can be estimated).
+    select
+        *,
+        case
+            when is_solved and updated_at >= created_at then updated_at
+        end as estimated_solved_at
+    from tickets
+),
+
 turn_counts as (
     select
         ticket_id,
@@ -46,35 +57,29 @@ milestones as (
     -- estimable solve time (NULL, like one without updated_at). has_activity_before_creation
     -- says so; a warning check counts such tickets.
     select
-        tickets.ticket_id,
-        tickets.schedule_id,
-        tickets.is_solved,
-        tickets.created_at,
-        {{ not_before('activity.first_response_at', 'tickets.created_at') }}
+        tickets_estimated.ticket_id,
+        tickets_estimated.schedule_id,
+        tickets_estimated.is_solved,
+        tickets_estimated.created_at,
+        {{ not_before('activity.first_response_at', 'tickets_estimated.created_at') }}
             as first_response_at,
         coalesce(
-            {{ not_before('activity.first_solved_at', 'tickets.created_at') }},
-            case
-                when tickets.is_solved and tickets.updated_at >= tickets.created_at
-                    then tickets.updated_at
-            end
+            {{ not_before('activity.first_solved_at', 'tickets_estimated.created_at') }},
+            tickets_estimated.estimated_solved_at
         ) as first_solved_at,
         coalesce(
-            {{ not_before('activity.last_solved_at', 'tickets.created_at') }},
-            case
-                when tickets.is_solved and tickets.updated_at >= tickets.created_at
-                    then tickets.updated_at
-            end
+            {{ not_before('activity.last_solved_at', 'tickets_estimated.created_at') }},
+            tickets_estimated.estimated_solved_at
         ) as last_solved_at,
-        coalesce(activity.last_solved_at is null and tickets.is_solved, false)
+        coalesce(activity.last_solved_at is null and tickets_estimated.is_solved, false)
             as is_solved_at_estimated,
         coalesce(
-            activity.first_response_at < tickets.created_at
-            or activity.first_solved_at < tickets.created_at
+            activity.first_response_at < tickets_estimated.created_at
+            or activity.first_solved_at < tickets_estimated.created_at
             or (
                 activity.last_solved_at is null
-                and tickets.is_solved
-                and tickets.updated_at < tickets.created_at
+                and tickets_estimated.is_solved
+                and tickets_estimated.updated_at < tickets_estimated.created_at
             ),
             false
         ) as has_activity_before_creation,
@@ -86,14 +91,15 @@ milestones as (
         coalesce(activity.events_count, 0) as events_count,
         coalesce(turn_counts.customer_turns_count, 0) as customer_turns_count,
         case
-            when not tickets.is_solved then coalesce(turn_counts.unanswered_turns_count, 0)
+            when not tickets_estimated.is_solved
+                then coalesce(turn_counts.unanswered_turns_count, 0)
             else 0
         end as unanswered_turns_count
-    from tickets
+    from tickets_estimated
     left join activity
-        on tickets.ticket_id = activity.ticket_id
+        on tickets_estimated.ticket_id = activity.ticket_id
     left join turn_counts
-        on tickets.ticket_id = turn_counts.ticket_id
+        on tickets_estimated.ticket_id = turn_counts.ticket_id
 ),
 
 spans as (
