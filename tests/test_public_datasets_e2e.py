@@ -41,6 +41,15 @@ def source_rows(sql: str) -> list[tuple]:
         con.close()
 
 
+def source_tweets() -> dict[str, dict[str, str]]:
+    """The extract's tweets by id, read from the published file. Two tweets hold a bare carriage
+    return, which splits a record for a plain CSV reader: read here as a space, as the converter
+    does (a newline inside a quoted field stays a newline)."""
+    raw = (DATASETS / "twcs" / "twcs_head5k.csv").read_bytes().decode("utf-8")
+    text = raw.replace("\r\n", "\n").replace("\r", " ")
+    return {r["tweet_id"]: r for r in csv.DictReader(io.StringIO(text))}
+
+
 @pytest.fixture(scope="module")
 def warehouse(pipeline_env: dict[str, Path], dbt_manifest: Path) -> Path:
     report = convert_all(DATASETS, pipeline_env["landing"], progress=False)
@@ -60,14 +69,10 @@ def test_every_tweet_is_a_chat_message_and_threads_outside_the_extract_stay_unkn
         warehouse, "select count(*) from quarantine.quarantine_landing__chat_messages"
     )
     assert quarantined == [(0,)]
-    # a thread starts with a tweet that answers none (a plain CSV reader splits one tweet at a
-    # bare carriage return; its tail has no inbound flag and is no tweet)
-    with (DATASETS / "twcs" / "twcs_head5k.csv").open(newline="", encoding="utf-8") as f:
-        roots = sum(
-            1
-            for row in csv.DictReader(f)
-            if row["inbound"] in ("True", "False") and not row["in_response_to_tweet_id"]
-        )
+    # a thread starts with a tweet that answers none
+    tweets = source_tweets()
+    assert len(tweets) == 5000
+    roots = sum(1 for t in tweets.values() if not t["in_response_to_tweet_id"])
     conversations = query(
         warehouse, "select count(*) from marts.fct_contacts where source = 'chat'"
     )
@@ -87,9 +92,7 @@ def test_chat_first_response_of_every_thread_is_the_sources(warehouse: Path) -> 
     its first tweet down the `response_tweet_id` lists (the converter follows the other links,
     `in_response_to_tweet_id`), ordered by time; the first customer tweet starts the turn and
     the first brand tweet after it answers it."""
-    raw = (DATASETS / "twcs" / "twcs_head5k.csv").read_bytes().decode("utf-8")
-    text = raw.replace("\r\n", "\n").replace("\r", " ")  # two tweets hold bare returns
-    tweets = {r["tweet_id"]: r for r in csv.DictReader(io.StringIO(text))}
+    tweets = source_tweets()
 
     def sent(tweet: dict[str, str]) -> dt.datetime:
         return dt.datetime.strptime(tweet["created_at"], "%a %b %d %H:%M:%S %z %Y")
