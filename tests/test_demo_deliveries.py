@@ -123,3 +123,29 @@ def test_late_window_draws_late_and_moved_rows_from_recent_days_only(tmp_path: P
 def test_late_window_must_be_a_day_at_least(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 1"):
         split_landing(tmp_path, tmp_path / "h", tmp_path / "d", DAY, late_window_days=0)
+
+
+def test_a_row_without_a_readable_date_stays_with_the_history(tmp_path: Path) -> None:
+    """The split loses no row: an empty or unreadable date goes into the history, where the
+    warehouse quarantines it, and never into the day's delivery (unless late)."""
+    source = tmp_path / "source"
+    (source / "customers").mkdir(parents=True)
+    (source / "customers" / "customers.csv").write_text(
+        "customer_id,created_at,segment\n"
+        "cu_empty,,consumer\n"
+        "cu_bad,not a date,consumer\n"
+        "cu_old,2026-01-01T00:00:00Z,consumer\n"
+        f"cu_new,{DAY}T08:00:00Z,consumer\n"
+    )
+    counts = split_landing(source, tmp_path / "history", tmp_path / "day", DAY, 0.0, progress=False)
+    with duckdb.connect() as con:
+        history, day = (
+            {r[0] for r in con.execute(f"select customer_id from read_csv('{p}')").fetchall()}
+            for p in (
+                tmp_path / "history" / "customers" / deliveries.HISTORY_FILE,
+                next((tmp_path / "day" / "customers").iterdir()),
+            )
+        )
+    assert history == {"cu_empty", "cu_bad", "cu_old"}
+    assert day == {"cu_new"}
+    assert [(c.history_rows, c.day_rows) for c in counts] == [(3, 1)]

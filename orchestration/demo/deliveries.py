@@ -167,7 +167,8 @@ def _history_select(
     if rule.time_column is None:
         return "select * from src"
     recent = _recent(rule, late_window_days)
-    conditions = [f"{_ts(rule.time_column)} < $cutoff"]
+    # A row without a readable date stays with the history (the warehouse quarantines it there).
+    conditions = [f"coalesce({_ts(rule.time_column)} < $cutoff, true)"]
     if rule.late_key:
         conditions.append(f"not {_late(rule.late_key, late_modulo, recent)}")
     replaced = _history_replacements(entity, rule, late_modulo, recent)
@@ -191,7 +192,7 @@ def _day_select(rule: SplitRule, late_modulo: int, late_window_days: int | None 
         conditions.append(_changed(rule.changed[0], late_modulo, recent))
     if rule.moved:
         conditions.append(_moved(rule.moved[0], late_modulo, rule.moved_rarity, recent))
-    # Rows without a readable date stay with the history (the warehouse quarantines them there).
+    # A row without a readable date is in it only as a late, changed or moved record.
     return "select * from src where " + " or ".join(conditions)
 
 
