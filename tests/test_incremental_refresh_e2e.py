@@ -72,6 +72,31 @@ def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return history_and_day(tmp_path_factory.mktemp("deliveries"), 800, 5, DAY, 200)
 
 
+def build_warehouse(
+    root: Path, history: Path, day: Path, night_before: str | None
+) -> dg.ExecuteInProcessResult:
+    """A warehouse in `root` holding both deliveries. With `night_before`: the history loaded
+    and built as of that instant, then the day loaded and refreshed incrementally as of AS_OF;
+    without: both loaded at once and built with `full_refresh: true`. Returns the last run."""
+    landing = root / "landing"
+    shutil.copytree(history, landing)
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in {
+            "LANDING_DIR": landing,
+            "WAREHOUSE_PATH": root / "warehouse.duckdb",
+            "DAGSTER_HOME": root,
+            "SERVING_PATH": root / "analytics.duckdb",
+            "QUALITY_REPORTS_DIR": root / "quality-reports",
+            "REPORTING_TIMEZONE": "UTC",
+            "LANDING_DEFAULT_TIMEZONE": "UTC",
+        }.items():
+            mp.setenv(key, str(value))
+        if night_before:
+            run_job(as_of=night_before)
+        shutil.copytree(day, landing, dirs_exist_ok=True)
+        return run_job(as_of=AS_OF, full_refresh=not night_before)
+
+
 @pytest.fixture(scope="module")
 def warehouses(
     deliveries: dict[str, Path],
@@ -81,30 +106,13 @@ def warehouses(
     built: dict[str, Any] = {}
     for name in ("incremental", "full"):
         root = tmp_path_factory.mktemp(name)
-        landing = root / "landing"
-        shutil.copytree(deliveries["history"], landing)
-        with pytest.MonkeyPatch.context() as mp:
-            for key, value in {
-                "LANDING_DIR": landing,
-                "WAREHOUSE_PATH": root / "warehouse.duckdb",
-                "DAGSTER_HOME": root,
-                "SERVING_PATH": root / "analytics.duckdb",
-                "QUALITY_REPORTS_DIR": root / "quality-reports",
-                "REPORTING_TIMEZONE": "UTC",
-                "LANDING_DEFAULT_TIMEZONE": "UTC",
-            }.items():
-                mp.setenv(key, str(value))
-            if name == "incremental":
-                # The night before: open tickets' clocks stop when the history ends.
-                run_job(as_of=f"{DAY} 00:00:00")
-                shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
-                night = run_job()
-                built["compiled"] = compiled_base_model(root / "warehouse.duckdb")
-                (published,) = night.asset_materializations_for_node("publish_serving")
-                built["publish_actions"] = published.metadata["table_actions"].value
-            else:
-                shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
-                run_job(as_of=AS_OF, full_refresh=True)
+        # The night before the day: open tickets' clocks stop when the history ends.
+        night_before = f"{DAY} 00:00:00" if name == "incremental" else None
+        night = build_warehouse(root, deliveries["history"], deliveries["day"], night_before)
+        if name == "incremental":
+            built["compiled"] = compiled_base_model(root / "warehouse.duckdb")
+            (published,) = night.asset_materializations_for_node("publish_serving")
+            built["publish_actions"] = published.metadata["table_actions"].value
         built[name] = root / "warehouse.duckdb"
         built[f"{name}_serving"] = root / "analytics.duckdb"
     yield built

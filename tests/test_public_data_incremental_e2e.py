@@ -21,8 +21,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from pipeline_helpers import AS_OF
-from test_incremental_refresh_e2e import run_job, warehouse_differences
+from test_incremental_refresh_e2e import build_warehouse, warehouse_differences
 
 from orchestration.demo.deliveries import DAY_FILE, HISTORY_FILE, RULES, split_landing
 from orchestration.public_data.convert import convert_all, datasets_dir
@@ -108,29 +107,16 @@ def warehouses(
     dbt_manifest: Path,
 ) -> Iterator[dict[str, Path]]:
     built: dict[str, Path] = {}
+    # the night before: the latest data set's cutoff
     night_before = f"{max(deliveries['cutoffs'].values())} 00:00:00"
     for name in ("incremental", "full"):
         root = tmp_path_factory.mktemp(f"public-{name}")
-        landing = root / "landing"
-        shutil.copytree(deliveries["history"], landing)
-        with pytest.MonkeyPatch.context() as mp:
-            for key, value in {
-                "LANDING_DIR": landing,
-                "WAREHOUSE_PATH": root / "warehouse.duckdb",
-                "DAGSTER_HOME": root,
-                "SERVING_PATH": root / "analytics.duckdb",
-                "QUALITY_REPORTS_DIR": root / "quality-reports",
-                "REPORTING_TIMEZONE": "UTC",
-                "LANDING_DEFAULT_TIMEZONE": "UTC",
-            }.items():
-                mp.setenv(key, str(value))
-            if name == "incremental":
-                run_job(as_of=night_before)
-                shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
-                run_job(as_of=AS_OF)
-            else:
-                shutil.copytree(deliveries["day"], landing, dirs_exist_ok=True)
-                run_job(as_of=AS_OF, full_refresh=True)
+        build_warehouse(
+            root,
+            deliveries["history"],
+            deliveries["day"],
+            night_before if name == "incremental" else None,
+        )
         built[name] = root / "warehouse.duckdb"
     yield built
 
