@@ -1,4 +1,4 @@
-"""An incremental night equals a full refresh on real public support data, nobody here wrote.
+"""An incremental night equals a full refresh on real public support data that nobody here wrote.
 
 The four public data sets beside the repository (../shared/datasets, never copied into it) are
 converted into landing files, and each data set is split at its own cutoff day (its rows' 80th
