@@ -23,7 +23,16 @@ from typing import Any
 
 import dagster as dg
 import pytest
-from pipeline_helpers import AS_OF, history_and_day, query
+from pipeline_helpers import (
+    AS_OF,
+    build_warehouse,
+    built_tables,
+    compared_columns,
+    history_and_day,
+    query,
+    scalar,
+    warehouse_differences,
+)
 
 from orchestration.warehouse_build import BuildFiles
 
@@ -32,69 +41,11 @@ pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 DAY = dt.date(2026, 6, 30)
-BUILT_SCHEMAS = ("staging", "quarantine", "intermediate", "marts", "reference")
-LOAD_METADATA = {
-    "_loaded_at",
-    "_file_id",
-    "_last_file_id",
-    "_last_event_file_id",
-    "_refreshed_at",
-    "loaded_at",
-    "load_run_id",
-    "file_id",
-}
-"""Columns saying when and in which order files were loaded: they differ by construction."""
-FLOATING_POINT = {"DOUBLE", "FLOAT", "REAL"}
-LOAD_MANIFEST = "staging.stg_landing__landed_files"
-"""The record of loads itself differs by construction (two load runs against one; the day's
-identical agent, team and macro files are skipped as copies of a file loaded in an earlier run
-in one warehouse, of a file of the same run in the other)."""
-REPLACED_ROWS_LOG = re.compile(r"intermediate\.int_\w+_versions_replaced")
-"""Logs of the rows incremental runs replaced (macros/refresh_scope.sql, `keep_replaced`): empty
-after a full build by construction."""
-
-
-def run_job(as_of: str = AS_OF, full_refresh: bool = False) -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
-
-    config = {"as_of": as_of, "full_refresh": full_refresh}
-    result = defs.resolve_job_def("nightly_job").execute_in_process(
-        run_config={"ops": {"warehouse_dbt_models": {"config": config}}},
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
 
 
 @pytest.fixture(scope="module")
 def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return history_and_day(tmp_path_factory.mktemp("deliveries"), 800, 5, DAY, 200)
-
-
-def build_warehouse(
-    root: Path, history: Path, day: Path, night_before: str | None
-) -> dg.ExecuteInProcessResult:
-    """A warehouse in `root` holding both deliveries. With `night_before`: the history loaded
-    and built as of that instant, then the day loaded and refreshed incrementally as of AS_OF;
-    without: both loaded at once and built with `full_refresh: true`. Returns the last run."""
-    landing = root / "landing"
-    shutil.copytree(history, landing)
-    with pytest.MonkeyPatch.context() as mp:
-        for key, value in {
-            "LANDING_DIR": landing,
-            "WAREHOUSE_PATH": root / "warehouse.duckdb",
-            "DAGSTER_HOME": root,
-            "SERVING_PATH": root / "analytics.duckdb",
-            "QUALITY_REPORTS_DIR": root / "quality-reports",
-            "REPORTING_TIMEZONE": "UTC",
-            "LANDING_DEFAULT_TIMEZONE": "UTC",
-        }.items():
-            mp.setenv(key, str(value))
-        if night_before:
-            run_job(as_of=night_before)
-        shutil.copytree(day, landing, dirs_exist_ok=True)
-        return run_job(as_of=AS_OF, full_refresh=not night_before)
 
 
 @pytest.fixture(scope="module")
@@ -133,32 +84,6 @@ def compiled_base_model(warehouse: Path) -> Path:
     return next(target.rglob("base_landing__ticket_events.sql"))
 
 
-def built_tables(warehouse: Path) -> dict[str, list[tuple[str, str]]]:
-    """Each built table's (column, data type), in column order."""
-    rows = query(
-        warehouse,
-        "select table_schema || '.' || table_name, column_name, data_type"
-        " from information_schema.columns"
-        f" where table_schema in {BUILT_SCHEMAS}"
-        " order by table_schema, table_name, ordinal_position",
-    )
-    tables: dict[str, list[tuple[str, str]]] = {}
-    for table, column, data_type in rows:
-        tables.setdefault(table, []).append((column, data_type))
-    return tables
-
-
-def compared_columns(columns: list[tuple[str, str]]) -> str:
-    """The select list compared between warehouses: load metadata left out, and floating-point
-    values rounded to 6 decimals, since a parallel sum or average of doubles may differ in its last
-    bits from one run to the next (the order threads add partial sums in is not fixed)."""
-    return ", ".join(
-        f'round("{c}", 6) as "{c}"' if data_type in FLOATING_POINT else f'"{c}"'
-        for c, data_type in columns
-        if c not in LOAD_METADATA
-    )
-
-
 def dbt_run_and_read(
     warehouse: Path, tmp_path: Path, models: tuple[str, ...], *args: str
 ) -> dict[str, list[tuple]]:
@@ -184,19 +109,19 @@ def dbt_run_and_read(
 
 def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]) -> None:
     day_events = (deliveries["day"] / "ticket_events").glob("*.csv")
-    late = _scalar(
+    late = scalar(
         f"select count(*) from read_csv('{next(day_events)}', all_varchar = true)"
         f" where cast(created_at as timestamptz) < '{DAY}'",
     )
     assert late > 0
-    redelivered = _scalar(
+    redelivered = scalar(
         "select count(*)"
         f" from read_csv('{deliveries['history']}/tickets/*.csv', all_varchar = true) as h"
         f" join read_csv('{deliveries['day']}/tickets/*.csv', all_varchar = true) as d"
         " using (ticket_id) where h.status != d.status",
     )
     assert redelivered > 0
-    moved_segment = _scalar(
+    moved_segment = scalar(
         "select count(*)"
         f" from read_csv('{deliveries['history']}/customers/*.csv', all_varchar = true) as h"
         f" join read_csv('{deliveries['day']}/customers/*.csv', all_varchar = true) as d"
@@ -208,7 +133,7 @@ def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]
         ("chat_messages", "message_id", "conversation_id"),
         ("survey_responses", "response_id", "ticket_id"),
     ):
-        moved_parent = _scalar(
+        moved_parent = scalar(
             "select count(*)"
             f" from read_csv('{deliveries['history']}/{entity}/*.csv', all_varchar = true) as h"
             f" join read_csv('{deliveries['day']}/{entity}/*.csv', all_varchar = true) as d"
@@ -220,35 +145,6 @@ def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]
 def test_the_second_run_read_only_new_files(warehouses: dict[str, Any]) -> None:
     sql = warehouses["compiled"].read_text()
     assert "where _file_id > (" in sql, sql
-
-
-def warehouse_differences(incremental: Path, full: Path) -> dict[str, Any]:
-    """Every built table of the two warehouses compared row for row (load metadata left out):
-    per differing table, a sample of the rows only one of them holds. The two must have the same
-    tables and columns."""
-    tables = built_tables(full)
-    assert built_tables(incremental) == tables
-    assert any(t.startswith("marts.fct_") for t in tables)
-    differences = {}
-    for table, columns in tables.items():
-        if table == LOAD_MANIFEST or REPLACED_ROWS_LOG.fullmatch(table):
-            continue
-        compared = compared_columns(columns)
-        only = []
-        for a, b in ((incremental, full), (full, incremental)):
-            only.append(
-                _query_script(
-                    a,
-                    f"attach '{b}' as other (read_only);"
-                    f" select * from (select {compared} from {table}"
-                    f" except all select {compared} from other.{table}) limit 3",
-                )
-            )
-        rows = query(full, f"select count(*) from {table}")[0][0]
-        if any(only):
-            differences[table] = {"only incremental": only[0], "only full": only[1]}
-        assert rows == query(incremental, f"select count(*) from {table}")[0][0], table
-    return differences
 
 
 def test_incremental_refresh_equals_full_refresh(warehouses: dict[str, Any]) -> None:
@@ -354,44 +250,9 @@ def test_the_serving_file_updated_by_key_equals_the_full_refresh_one(
         facts
     )
     incremental, full = warehouses["incremental_serving"], warehouses["full_serving"]
-    tables = built_tables(full)
-    assert built_tables(incremental) == tables
-    assert len(tables) == len(actions)
-    for table, columns in tables.items():
-        compared = compared_columns(columns)
-        for a, b in ((incremental, full), (full, incremental)):
-            only = _query_script(
-                a,
-                f"attach '{b}' as other (read_only);"
-                f" select * from (select {compared} from {table}"
-                f" except all select {compared} from other.{table}) limit 3",
-            )
-            assert not only, (table, a.parent.name, only)
-        rows = query(full, f"select count(*) from {table}")[0][0]
-        assert rows == query(incremental, f"select count(*) from {table}")[0][0], table
-
-
-def _scalar(sql: str) -> int:
-    import duckdb
-
-    with duckdb.connect() as con:
-        row = con.execute(sql).fetchone()
-        return int(row[0]) if row else 0
-
-
-def _query_script(warehouse: Path, script: str) -> list[tuple]:
-    """Run the statements of `script` in order; the rows of the last one (a sample of the
-    differing rows)."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        *setup, last = [s for s in script.split(";") if s.strip()]
-        for statement in setup:
-            con.execute(statement)
-        return con.execute(last).fetchall()
-    finally:
-        con.close()
+    assert len(built_tables(full)) == len(actions)
+    differences = warehouse_differences(incremental, full)
+    assert not differences, differences
 
 
 def test_a_warehouse_built_by_an_older_project_stops_before_dbt(

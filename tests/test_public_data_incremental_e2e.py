@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from test_incremental_refresh_e2e import build_warehouse, warehouse_differences
+from pipeline_helpers import build_warehouse, scalar, warehouse_differences
 
 from orchestration.demo.deliveries import DAY_FILE, HISTORY_FILE, RULES, split_landing
 from orchestration.public_data.convert import convert_all, datasets_dir
@@ -121,12 +121,6 @@ def warehouses(
     yield built
 
 
-def rows(sql: str) -> int:
-    with duckdb.connect() as con:
-        row = con.execute(sql).fetchone()
-        return int(row[0]) if row else 0
-
-
 def test_each_data_set_is_split_into_a_history_and_a_later_delivery(
     deliveries: dict[str, Any],
 ) -> None:
@@ -135,28 +129,28 @@ def test_each_data_set_is_split_into_a_history_and_a_later_delivery(
     for name in deliveries["cutoffs"]:
         for part in (history, day):
             files = f"{part}/*/{name}_*.csv"
-            delivered = rows(f"select count(*) from read_csv('{files}', union_by_name = true)")
+            delivered = scalar(f"select count(*) from read_csv('{files}', union_by_name = true)")
             assert delivered > 0, (name, part)
     # what makes the second delivery more than new rows
     cutoffs = deliveries["cutoffs"]
-    late_close_events = rows(
+    late_close_events = scalar(
         f"select count(*) from read_csv('{day}/ticket_events/github_issues_*.csv',"
         f" all_varchar = true) where cast(created_at as date) < '{cutoffs['github_issues']}'"
     )
     assert late_close_events > 0
-    reopened_as_delivered = rows(
+    reopened_as_delivered = scalar(
         f"select count(*) from read_csv('{history}/tickets/github_issues_*.csv',"
         f" all_varchar = true) as h join read_csv('{day}/tickets/github_issues_*.csv',"
         " all_varchar = true) as d using (ticket_id) where h.status != d.status"
     )
     assert reopened_as_delivered > 0
-    moved_tweets = rows(
+    moved_tweets = scalar(
         f"select count(*) from read_csv('{history}/chat_messages/twcs_*.csv', all_varchar = true)"
         f" as h join read_csv('{day}/chat_messages/twcs_*.csv', all_varchar = true) as d"
         " using (message_id) where h.conversation_id != d.conversation_id"
     )
     assert moved_tweets > 0
-    late_reviews = rows(
+    late_reviews = scalar(
         f"select count(*) from read_csv('{day}/survey_responses/olist_*.csv', all_varchar = true)"
         f" where cast(responded_at as timestamptz) < '{cutoffs['olist']}'"
     )
