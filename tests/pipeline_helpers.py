@@ -1,12 +1,14 @@
 """Helpers shared by the end-to-end tests: run the nightly job with a pinned as-of instant,
-query a warehouse read-only, generate a history plus one day's delivery, build a warehouse from
-two deliveries incrementally or in full, and compare two warehouses table by table."""
+query a warehouse read-only, generate a history plus two days' deliveries, build a warehouse
+from several deliveries night by night or in one full refresh, and compare two warehouses table
+by table."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,12 +44,15 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def history_and_day(
+def history_and_two_days(
     root: Path, tickets: int, seed: int, day: dt.date, days: int
 ) -> dict[str, Path]:
-    """Demo data (CSV, one file per entity) ending on `day`, split into `root/history` and the
-    day's delivery `root/day` (new records, changed and identical re-deliveries, records moved to
-    another parent, late events for 2 % of older tickets)."""
+    """Demo data (CSV, one file per entity) ending on `day`, split into three deliveries: the
+    history before the day before (`root/history`), the day before (`root/day_before`) and the
+    day (`root/day`). Each day brings new records, changed and identical re-deliveries, records
+    moved to another parent, and late events for older tickets: 2 % of them for the day, 2.5 %
+    for the day before (the same share would pick the same hashed keys, all of them already held
+    back for the day)."""
     from orchestration.demo import generate
     from orchestration.demo.deliveries import split_landing
 
@@ -61,8 +66,13 @@ def history_and_day(
         files_per_entity=1,
         progress=False,
     )
-    split_landing(root / "generated", root / "history", root / "day", day, 0.02, progress=False)
-    return {"history": root / "history", "day": root / "day"}
+    before_day = root / "before_day"
+    split_landing(root / "generated", before_day, root / "day", day, 0.02, progress=False)
+    day_before = day - dt.timedelta(days=1)
+    split_landing(
+        before_day, root / "history", root / "day_before", day_before, 0.025, progress=False
+    )
+    return {"history": root / "history", "day_before": root / "day_before", "day": root / "day"}
 
 
 BUILT_SCHEMAS = ("staging", "quarantine", "intermediate", "marts", "reference")
@@ -94,13 +104,15 @@ def succeeded(result: dg.ExecuteInProcessResult) -> dg.ExecuteInProcessResult:
 
 
 def build_warehouse(
-    root: Path, history: Path, day: Path, night_before: str | None
+    root: Path, nights: Sequence[tuple[Path, str]], incremental: bool
 ) -> dg.ExecuteInProcessResult:
-    """A warehouse in `root` holding both deliveries. With `night_before`: the history loaded
-    and built as of that instant, then the day loaded and refreshed incrementally as of AS_OF;
-    without: both loaded at once and built with `full_refresh: true`. Returns the last run."""
+    """A warehouse in `root` holding every night's delivery: `nights` are (delivery folder, as-of
+    instant of that night's run), oldest first. Incremental: each night's delivery is loaded and
+    built in turn as of its instant (the first night builds everything, as on a new warehouse;
+    the others refresh incrementally). Otherwise: all loaded at once and built with
+    `full_refresh: true` as of the last night's instant. Returns the last run."""
     landing = root / "landing"
-    shutil.copytree(history, landing)
+    landing.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as mp:
         for key, value in {
             "LANDING_DIR": landing,
@@ -112,10 +124,15 @@ def build_warehouse(
             "LANDING_DEFAULT_TIMEZONE": "UTC",
         }.items():
             mp.setenv(key, str(value))
-        if night_before:
-            succeeded(run_nightly_job(as_of=night_before))
-        shutil.copytree(day, landing, dirs_exist_ok=True)
-        return succeeded(run_nightly_job(as_of=AS_OF, full_refresh=not night_before))
+        last = None
+        for delivery, as_of in nights:
+            shutil.copytree(delivery, landing, dirs_exist_ok=True)
+            if incremental:
+                last = succeeded(run_nightly_job(as_of=as_of))
+        if not incremental:
+            last = succeeded(run_nightly_job(as_of=nights[-1][1], full_refresh=True))
+        assert last is not None, "no night to build"
+        return last
 
 
 def built_tables(warehouse: Path) -> dict[str, list[tuple[str, str]]]:

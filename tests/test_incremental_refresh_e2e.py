@@ -1,12 +1,14 @@
-"""An incremental nightly refresh builds the same warehouse as a full refresh on the same data.
+"""Incremental nightly refreshes build the same warehouse as a full refresh on the same data.
 
-Warehouse A loads the history and builds as of the end of the history, then loads one more day
-(new records, changed and identical re-deliveries, late events for old tickets, customers in
-another segment, events, messages and survey responses the history had under another ticket or
-conversation) and refreshes incrementally as of a day later, so clocks of still-open tickets
-move too. Warehouse B loads both deliveries at once and builds with `full_refresh: true`. Every
-table dbt builds must hold the same rows in both, apart from load metadata (when and in which
-order files were loaded, and when a run wrote a row).
+Warehouse A loads the history and builds as of the end of the history, then, night after night,
+loads one more day (new records, changed and identical re-deliveries, late events for old
+tickets, customers in another segment, events, messages and survey responses an earlier delivery
+had under another ticket or conversation) and refreshes incrementally as of the day's end, so
+clocks of still-open tickets move too. Two such nights: the first follows a full build, the
+second an incremental one (what an incremental run leaves behind, such as its logs of replaced
+rows and its stamps, must serve the next). Warehouse B loads all three deliveries at once and
+builds with `full_refresh: true`. Every table dbt builds must hold the same rows in both, apart
+from load metadata (when and in which order files were loaded, and when a run wrote a row).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pipeline_helpers import (
     build_warehouse,
     built_tables,
     compared_columns,
-    history_and_day,
+    history_and_two_days,
     query,
     scalar,
     warehouse_differences,
@@ -45,7 +47,7 @@ DAY = dt.date(2026, 6, 30)
 
 @pytest.fixture(scope="module")
 def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return history_and_day(tmp_path_factory.mktemp("deliveries"), 800, 5, DAY, 200)
+    return history_and_two_days(tmp_path_factory.mktemp("deliveries"), 800, 5, DAY, 200)
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +57,15 @@ def warehouses(
     dbt_manifest: Path,
 ) -> Iterator[dict[str, Any]]:
     built: dict[str, Any] = {}
+    # Each night runs as of the end of the data it has: open tickets' clocks stop there.
+    nights = [
+        (deliveries["history"], f"{DAY - dt.timedelta(days=1)} 00:00:00"),
+        (deliveries["day_before"], f"{DAY} 00:00:00"),
+        (deliveries["day"], AS_OF),
+    ]
     for name in ("incremental", "full"):
         root = tmp_path_factory.mktemp(name)
-        # The night before the day: open tickets' clocks stop when the history ends.
-        night_before = f"{DAY} 00:00:00" if name == "incremental" else None
-        night = build_warehouse(root, deliveries["history"], deliveries["day"], night_before)
+        night = build_warehouse(root, nights, incremental=name == "incremental")
         if name == "incremental":
             built["compiled"] = compiled_base_model(root / "warehouse.duckdb")
             (published,) = night.asset_materializations_for_node("publish_serving")
@@ -107,39 +113,41 @@ def dbt_run_and_read(
     return read
 
 
-def test_the_day_brings_late_and_redelivered_records(deliveries: dict[str, Path]) -> None:
-    day_events = (deliveries["day"] / "ticket_events").glob("*.csv")
+@pytest.mark.parametrize(
+    ("night", "earlier", "day"),
+    [
+        ("day_before", ("history",), DAY - dt.timedelta(days=1)),
+        ("day", ("history", "day_before"), DAY),
+    ],
+)
+def test_each_night_brings_late_and_redelivered_records(
+    deliveries: dict[str, Path], night: str, earlier: tuple[str, ...], day: dt.date
+) -> None:
+    """Each night's delivery holds late events and records the deliveries before it had in
+    another state (an open ticket, another segment, another parent)."""
+
+    def read(folders: tuple[str, ...], entity: str) -> str:
+        files = ", ".join(f"'{deliveries[f]}/{entity}/*.csv'" for f in folders)
+        return f"read_csv([{files}], all_varchar = true)"
+
     late = scalar(
-        f"select count(*) from read_csv('{next(day_events)}', all_varchar = true)"
-        f" where cast(created_at as timestamptz) < '{DAY}'",
+        f"select count(*) from {read((night,), 'ticket_events')}"
+        f" where cast(created_at as timestamptz) < '{day}'",
     )
     assert late > 0
-    redelivered = scalar(
-        "select count(*)"
-        f" from read_csv('{deliveries['history']}/tickets/*.csv', all_varchar = true) as h"
-        f" join read_csv('{deliveries['day']}/tickets/*.csv', all_varchar = true) as d"
-        " using (ticket_id) where h.status != d.status",
-    )
-    assert redelivered > 0
-    moved_segment = scalar(
-        "select count(*)"
-        f" from read_csv('{deliveries['history']}/customers/*.csv', all_varchar = true) as h"
-        f" join read_csv('{deliveries['day']}/customers/*.csv', all_varchar = true) as d"
-        " using (customer_id) where h.segment is distinct from d.segment",
-    )
-    assert moved_segment > 0
-    for entity, key, parent in (
+    for entity, key, column in (
+        ("tickets", "ticket_id", "status"),
+        ("customers", "customer_id", "segment"),
         ("ticket_events", "event_id", "ticket_id"),
         ("chat_messages", "message_id", "conversation_id"),
         ("survey_responses", "response_id", "ticket_id"),
     ):
-        moved_parent = scalar(
-            "select count(*)"
-            f" from read_csv('{deliveries['history']}/{entity}/*.csv', all_varchar = true) as h"
-            f" join read_csv('{deliveries['day']}/{entity}/*.csv', all_varchar = true) as d"
-            f" using ({key}) where h.{parent} is distinct from d.{parent}",
+        changed = scalar(
+            f"select count(*) from {read(earlier, entity)} as e"
+            f" join {read((night,), entity)} as n"
+            f" using ({key}) where e.{column} is distinct from n.{column}",
         )
-        assert moved_parent > 0, entity
+        assert changed > 0, (entity, column)
 
 
 def test_the_second_run_read_only_new_files(warehouses: dict[str, Any]) -> None:
@@ -213,25 +221,30 @@ def test_the_night_logged_the_rows_it_replaced(
     warehouses: dict[str, Any], fact: str, key: str, log: str
 ) -> None:
     """The facts that keep a log of replaced rows (macros/refresh_scope.sql, `keep_replaced`)
-    logged each row the night replaced, once, stamped with the night's run: its key was
-    rewritten that night, or has no row any more (an SLA target whose priority was removed)."""
-    ((logged, rewritten_that_night, replaced_keys),) = query(
+    logged each row the last night replaced, once, stamped with the night's run: its key was
+    rewritten that night, or has no row any more (an SLA target whose priority was removed). The
+    rows the night before logged are kept (within `replaced_rows_retention_days`)."""
+    ((nights, logged, rewritten_that_night, replaced_keys),) = query(
         warehouses["incremental"],
         f"""
-        with night as (select max(_refreshed_at) as stamp from marts.{fact})
+        with night as (select max(_refreshed_at) as stamp from marts.{fact}),
+        logged_that_night as (
+            select * from intermediate.{log}
+            where _refreshed_at = (select stamp from night)
+        )
         select
-            (select count(*) from intermediate.{log}),
-            (select count(*) from intermediate.{log} as logged
-             where logged._refreshed_at = (select stamp from night)
-             and (
+            (select count(distinct _refreshed_at) from intermediate.{log}),
+            (select count(*) from logged_that_night),
+            (select count(*) from logged_that_night
+             where
                  {key} in (
                      select {key} from marts.{fact} where _refreshed_at = (select stamp from night)
                  )
-                 or {key} not in (select {key} from marts.{fact})
-             )),
-            (select count(distinct {key}) from intermediate.{log})
+                 or {key} not in (select {key} from marts.{fact})),
+            (select count(distinct {key}) from logged_that_night)
         """,
     )
+    assert nights == 2
     assert logged > 0
     assert rewritten_that_night == logged == replaced_keys
 

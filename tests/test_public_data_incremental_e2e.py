@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from pipeline_helpers import build_warehouse, scalar, warehouse_differences
+from pipeline_helpers import AS_OF, build_warehouse, scalar, warehouse_differences
 
 from orchestration.demo.deliveries import DAY_FILE, HISTORY_FILE, RULES, split_landing
 from orchestration.public_data.convert import convert_all, datasets_dir
@@ -109,14 +109,10 @@ def warehouses(
     built: dict[str, Path] = {}
     # the night before: the latest data set's cutoff
     night_before = f"{max(deliveries['cutoffs'].values())} 00:00:00"
+    nights = [(deliveries["history"], night_before), (deliveries["day"], AS_OF)]
     for name in ("incremental", "full"):
         root = tmp_path_factory.mktemp(f"public-{name}")
-        build_warehouse(
-            root,
-            deliveries["history"],
-            deliveries["day"],
-            night_before if name == "incremental" else None,
-        )
+        build_warehouse(root, nights, incremental=name == "incremental")
         built[name] = root / "warehouse.duckdb"
     yield built
 
