@@ -57,6 +57,10 @@
 {#- The canonical value of an enumeration (trimmed, case-folded, `-`/space as `_`, synonyms mapped),
     or NULL when the text is empty OR not a known value (quarantine_reason says which). -#}
 {% macro canonical_token(column, domain) -%}
+    {{ return(adapter.dispatch('canonical_token', 'support_warehouse')(column, domain)) }}
+{%- endmacro %}
+
+{% macro default__canonical_token(column, domain) -%}
     {%- set token = normalize_token(column) -%}
     {%- set synonyms = canonical_synonyms(domain) -%}
     case
@@ -64,6 +68,31 @@
         when {{ token }} = '{{ synonym }}' then '{{ canonical }}'
         {%- endfor %}
         when {{ token }} in {{ sql_value_list(domain) }} then {{ token }}
+    end
+{%- endmacro %}
+
+{#- DuckDB: a value delivered in its canonical form (most are) is taken as it is, without the
+    string functions of the normalization; any other is normalized once and looked up among the
+    synonyms and canonical values. The normalized text is written once on purpose: DuckDB's
+    optimizer computes an expression written twice once, for every row, before the CASE, so also
+    for the rows an earlier branch took. At 1M tickets this takes about 0.8 s off the 12 s of
+    base_landing__ticket_events (four such columns, 9.7 million rows). -#}
+{% macro duckdb__canonical_token(column, domain) -%}
+    {%- set lookup = [] -%}
+    {%- for value in canonical_values(domain) -%}
+        {%- if value != value.lower().strip().replace('-', '_').replace(' ', '_') -%}
+            {{ exceptions.raise_compiler_error(
+                "canonical value '" ~ value ~ "' of " ~ domain ~ " is not in its normalized form"
+            ) }}
+        {%- endif -%}
+        {%- do lookup.append("'" ~ value ~ "': '" ~ value ~ "'") -%}
+    {%- endfor -%}
+    {%- for synonym, canonical in canonical_synonyms(domain).items() -%}
+        {%- do lookup.append("'" ~ synonym ~ "': '" ~ canonical ~ "'") -%}
+    {%- endfor -%}
+    case
+        when {{ column }} in {{ sql_value_list(domain) }} then {{ column }}
+        else map_extract_value(map { {{- lookup | join(', ') -}} }, {{ normalize_token(column) }})
     end
 {%- endmacro %}
 
