@@ -1,16 +1,17 @@
-"""An incremental night on PostgreSQL builds the same tables as a full build on DuckDB.
+"""Incremental nights on PostgreSQL build the same tables as a full build on DuckDB.
 
 The comparison test next to this one runs full builds only; this one runs the incremental path on
 Postgres: the landing staging models' new-file filter and the strategy `replace_scope`
 (macros/refresh_scope.sql: temporary key tables, `except all`, delete and insert of the keys whose
 rows changed).
 
-One DuckDB warehouse loads the history, then one day more (new records, changed and identical
-re-deliveries, late events for old tickets), as the nightly job's ingest does. After each load
-its raw tables are copied into a throw-away Postgres and `dbt build` runs there: as of the end of
-the history, then incrementally as of a day later (so the clocks of still-open tickets move too).
-The reference is a full `dbt build` on DuckDB of the same raw tables (both loads), as of the same
-instant. Every table must hold the same rows, apart from `_refreshed_at` (when a run wrote a row).
+One DuckDB warehouse loads the history, then one day more, twice (new records, changed and
+identical re-deliveries, late events for old tickets), as the nightly job's ingest does. After
+each load its raw tables are copied into a throw-away Postgres and `dbt build` runs there: as of
+the end of the history, then incrementally as of the end of each day (so the clocks of
+still-open tickets move too); the second night follows an incremental one. The reference is a
+full `dbt build` on DuckDB of the same raw tables (all three loads), as of the same instant.
+Every table must hold the same rows, apart from `_refreshed_at` (when a run wrote a row).
 
 Run with `make postgres-test` (POSTGRES_TEST=1; installs the `postgres` extra).
 """
@@ -36,15 +37,20 @@ from engine_compare import (
     table_differences,
 )
 from pg_instance import libpq_dsn, query_postgres, running_postgres
-from pipeline_helpers import history_and_day
+from pipeline_helpers import history_and_two_days
 
 from orchestration.scale_out.raw_to_postgres import copy_raw_tables
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 DAY = dt.date(2026, 6, 30)
-NIGHT_BEFORE = f"{DAY} 00:00:00"
-AS_OF = f"{DAY + dt.timedelta(days=1)} 00:00:00"
+NIGHTS = {
+    "history": f"{DAY - dt.timedelta(days=1)} 00:00:00",
+    "day_before": f"{DAY} 00:00:00",
+    "day": f"{DAY + dt.timedelta(days=1)} 00:00:00",
+}
+"""Each delivery, and the as-of instant of the night it lands (the end of its data)."""
+AS_OF = NIGHTS["day"]
 TICKETS = int(os.environ.get("ENGINE_TEST_TICKETS", "300"))
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
 """What the nightly job runs (unit tests are the comparison test's and CI's business)."""
@@ -64,9 +70,9 @@ class Builds:
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
     root = tmp_path_factory.mktemp("postgres-incremental")
-    history_and_day(root, TICKETS, 11, DAY, 120)
+    deliveries = history_and_two_days(root, TICKETS, 11, DAY, 120)
     landing = root / "landing"
-    shutil.copytree(root / "history", landing)
+    landing.mkdir()
     raw = root / "loaded.duckdb"  # not raw.duckdb: its catalog would clash with schema raw
     env = base_env(root)
     with running_postgres() as pg:
@@ -75,14 +81,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         target = root / "target-postgres"
         log = root / "dbt-postgres.log"
 
-        load_into(raw, landing)
-        copy_raw_tables(raw, dsn)
-        run_dbt([*BUILD, "--vars", dbt_vars(NIGHT_BEFORE)], pg_env, REPO_ROOT, target, log)
-
-        shutil.copytree(root / "day", landing, dirs_exist_ok=True)
-        load_into(raw, landing)
-        copy_raw_tables(raw, dsn)
-        run_dbt([*BUILD, "--vars", dbt_vars(AS_OF)], pg_env, REPO_ROOT, target, log)
+        for delivery, as_of in NIGHTS.items():
+            shutil.copytree(deliveries[delivery], landing, dirs_exist_ok=True)
+            load_into(raw, landing)
+            copy_raw_tables(raw, dsn)
+            run_dbt([*BUILD, "--vars", dbt_vars(as_of)], pg_env, REPO_ROOT, target, log)
         night_results = json.loads((target / "run_results.json").read_text())
 
         warehouse = root / "warehouse.duckdb"
@@ -101,9 +104,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Builds]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_the_night_on_postgres_built_and_passed_its_tests(builds: Builds) -> None:
-    """Every node of the night succeeded (tests may warn: on a night they read only the rows the
-    run wrote, so their warnings differ from a full build's by design)."""
+def test_the_last_night_on_postgres_built_and_passed_its_tests(builds: Builds) -> None:
+    """Every node of the last night succeeded (tests may warn: on a night they read only the rows
+    the run wrote, so their warnings differ from a full build's by design)."""
     results = builds.night_results["results"]
     problems = [
         f"{r['unique_id']}: {r['status']}: {(r.get('message') or '')[:300]}"
@@ -114,16 +117,17 @@ def test_the_night_on_postgres_built_and_passed_its_tests(builds: Builds) -> Non
     assert sum(r["unique_id"].startswith("model.") for r in results) >= 80
 
 
-def test_the_night_refreshed_by_scope_instead_of_rebuilding(builds: Builds) -> None:
-    """The second build took the incremental path: models refreshed by scope kept rows the first
-    build wrote and hold rows the night wrote (a full rebuild would leave one stamp)."""
+def test_the_nights_refreshed_by_scope_instead_of_rebuilding(builds: Builds) -> None:
+    """The later builds took the incremental path: models refreshed by scope kept rows the first
+    build and the first night wrote, and hold rows the last night wrote (a full rebuild would
+    leave one stamp)."""
     for table in ("marts.fct_tickets", "marts.fct_contacts", "staging.stg_landing__tickets"):
         _, rows = query_postgres(
             builds.dsn, f"select count(distinct _refreshed_at), count(*) from {table}"
         )
         stamps, count = rows[0]
         assert count > 0, f"{table} is empty on Postgres"
-        assert stamps == 2, f"{table}: {stamps} distinct _refreshed_at, expected both builds'"
+        assert stamps == 3, f"{table}: {stamps} distinct _refreshed_at, expected each build's"
 
 
 def test_every_table_after_the_night_matches_a_full_build_on_duckdb(builds: Builds) -> None:
@@ -154,12 +158,16 @@ def test_the_night_logged_the_rows_it_replaced(
 ) -> None:
     """The facts that keep a log of replaced rows copied the key of each row they replaced into
     it, stamped with the night's run, on Postgres too (macros/refresh_scope.sql,
-    `keep_replaced`): each logged key was rewritten by that run."""
+    `keep_replaced`): each key the last night logged was rewritten by that run, and the rows the
+    night before logged are kept."""
     _, rows = query_postgres(
         builds.dsn,
-        "select count(*), count(*) filter (where fct._refreshed_at = logged._refreshed_at)"
-        f" from intermediate.{log} as logged join marts.{fact} as fct using ({key})",
+        f"select (select count(distinct _refreshed_at) from intermediate.{log}), count(*),"
+        " count(*) filter (where fct._refreshed_at = logged._refreshed_at)"
+        f" from intermediate.{log} as logged join marts.{fact} as fct using ({key})"
+        f" where logged._refreshed_at = (select max(_refreshed_at) from marts.{fact})",
     )
-    logged, rewritten_that_night = rows[0]
+    nights, logged, rewritten_that_night = rows[0]
+    assert nights == 2
     assert logged > 0
     assert rewritten_that_night == logged
