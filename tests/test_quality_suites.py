@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -88,6 +88,37 @@ def test_every_fct_mart_has_a_suite_and_every_mart_suite_a_model() -> None:
         assert suite.asset_key == f"marts/{name}"
         assert suite.query == f"select * from marts.{name}"
     assert {m for m in models if m.startswith("fct_")} <= set(mart_suites)
+
+
+def test_csat_dimensions_reconcile_in_a_month_without_csat_responses() -> None:
+    """kpi_csat_by_dimension's rule "each dimension's rows of a month add up to the month's CSAT
+    responses": a month with only NPS responses (kpi_survey_monthly gives it a CSAT row of 0
+    responses, kpi_csat_by_dimension no row; such a month once failed the night) passes; a
+    dimension whose rows lack a response fails, with the month and the two sums."""
+    suite = load_suite(EXPECTATIONS_DIR / "kpi_csat_by_dimension.json")
+    (rule,) = [
+        e["kwargs"]["unexpected_rows_query"]
+        for e in suite.expectations
+        if str(e["kwargs"].get("description", "")).startswith("Each dimension's rows")
+    ]
+    sql = rule.replace("{batch}", "marts.kpi_csat_by_dimension")
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.kpi_survey_monthly as select * from (values"
+            " (date '2026-10-01', 'csat', 3), (date '2026-11-01', 'csat', 0),"
+            " (date '2026-11-01', 'nps', 1)) as t(date_month, survey_type, responses)"
+        )
+        con.execute(
+            "create table marts.kpi_csat_by_dimension as select * from (values"
+            " (date '2026-10-01', 'channel', 'email', 2),"
+            " (date '2026-10-01', 'channel', 'chat', 1),"
+            " (date '2026-10-01', 'team', 'billing', 3))"
+            " as t(date_month, dimension, dimension_value, responses)"
+        )
+        assert con.execute(sql).fetchall() == []
+        con.execute("delete from marts.kpi_csat_by_dimension where dimension_value = 'chat'")
+        assert con.execute(sql).fetchall() == [(date(2026, 10, 1), "channel", 2, 3)]
 
 
 def test_severity_maps_to_check_levels() -> None:
