@@ -104,13 +104,17 @@ def succeeded(result: dg.ExecuteInProcessResult) -> dg.ExecuteInProcessResult:
 
 
 def build_warehouse(
-    root: Path, nights: Sequence[tuple[Path, str]], incremental: bool
+    root: Path,
+    nights: Sequence[tuple[Path, str]],
+    incremental: bool,
+    timezones: tuple[str, str] = ("UTC", "UTC"),
 ) -> dg.ExecuteInProcessResult:
     """A warehouse in `root` holding every night's delivery: `nights` are (delivery folder, as-of
     instant of that night's run), oldest first. Incremental: each night's delivery is loaded and
     built in turn as of its instant (the first night builds everything, as on a new warehouse;
     the others refresh incrementally). Otherwise: all loaded at once and built with
-    `full_refresh: true` as of the last night's instant. Returns the last run."""
+    `full_refresh: true` as of the last night's instant. `timezones`: the reporting time zone
+    and the landing default one. Returns the last run."""
     landing = root / "landing"
     landing.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as mp:
@@ -120,8 +124,8 @@ def build_warehouse(
             "DAGSTER_HOME": root,
             "SERVING_PATH": root / "analytics.duckdb",
             "QUALITY_REPORTS_DIR": root / "quality-reports",
-            "REPORTING_TIMEZONE": "UTC",
-            "LANDING_DEFAULT_TIMEZONE": "UTC",
+            "REPORTING_TIMEZONE": timezones[0],
+            "LANDING_DEFAULT_TIMEZONE": timezones[1],
         }.items():
             mp.setenv(key, str(value))
         last = None
