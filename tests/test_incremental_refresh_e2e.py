@@ -150,7 +150,7 @@ def test_each_night_brings_late_and_redelivered_records(
         assert changed > 0, (entity, column)
 
 
-def test_the_second_run_read_only_new_files(warehouses: dict[str, Any]) -> None:
+def test_an_incremental_run_reads_only_new_files(warehouses: dict[str, Any]) -> None:
     sql = warehouses["compiled"].read_text()
     assert "where _file_id > (" in sql, sql
 
