@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -119,6 +120,36 @@ def test_csat_dimensions_reconcile_in_a_month_without_csat_responses() -> None:
         assert con.execute(sql).fetchall() == []
         con.execute("delete from marts.kpi_csat_by_dimension where dimension_value = 'chat'")
         assert con.execute(sql).fetchall() == [(date(2026, 10, 1), "channel", 2, 3)]
+
+
+def _total_reconciliations() -> list[tuple[str, str]]:
+    """(suite, SQL) of each mart rule comparing a sum over the whole batch with a fact's rows."""
+    found = []
+    for suite in load_suites("mart"):
+        for e in suite.expectations:
+            sql = str((e.get("kwargs") or {}).get("unexpected_rows_query") or "")
+            if re.search(r"sum\(\w+\)(, 0\))? as n from \{batch\}", sql):
+                found.append((suite.name, sql))
+    return found
+
+
+@pytest.mark.parametrize(("suite", "sql"), _total_reconciliations())
+def test_a_total_reconciliation_fails_an_empty_rollup(suite: str, sql: str) -> None:
+    """A rollup left empty while its fact has rows fails its reconciliation (a sum over no rows
+    is NULL, and NULL != n would let it pass), and passes when both are empty."""
+    column = re.search(r"sum\((\w+)\)", sql)
+    facts = set(re.findall(r"from marts\.(\w+)", sql))
+    assert column and facts, sql
+    with duckdb.connect() as con:
+        con.execute("create schema marts")
+        con.execute(f"create table marts.{suite} ({column[1]} integer)")
+        for fact in facts:
+            con.execute(f"create table marts.{fact} (customer_id varchar)")
+        batch = sql.replace("{batch}", f"marts.{suite}")
+        assert con.execute(batch).fetchall() == []
+        for fact in facts:
+            con.execute(f"insert into marts.{fact} values ('C1')")
+        assert len(con.execute(batch).fetchall()) == 1
 
 
 def test_severity_maps_to_check_levels() -> None:
