@@ -86,19 +86,18 @@ def measure_loaded_files(con: duckdb.DuckDBPyConnection, entity: Entity) -> None
     column = event_column(entity)
     if column is None:
         return
-    pending = (
-        "select file_id from raw._landing_files where entity = ? and status = 'loaded' "
-        "and is_event_time_measured is null"
-    )
     con.execute(
+        "with pending as (select file_id from raw._landing_files where entity = ? "
+        "and status = 'loaded' and is_event_time_measured is null) "
         "update raw._landing_files as files "
         "set latest_event_at = measured.latest_event_at, is_event_time_measured = true "
-        f"from (select pending.file_id, file_rows.latest_event_at from ({pending}) as pending "
+        "from (select pending.file_id, file_rows.latest_event_at from pending "
         f"left join (select _file_id, {latest_event_sql(column)} as latest_event_at "
-        f"from raw.{entity.name} where _file_id in ({pending}) group by _file_id) as file_rows "
+        f"from raw.{entity.name} where _file_id in (select file_id from pending) "
+        "group by _file_id) as file_rows "
         "on file_rows._file_id = pending.file_id) as measured "
         "where files.file_id = measured.file_id",
-        [entity.name, entity.name],
+        [entity.name],
     )
 
 
