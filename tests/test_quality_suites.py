@@ -133,6 +133,20 @@ def _total_reconciliations() -> list[tuple[str, str]]:
     return found
 
 
+def test_the_total_reconciliations_are_found() -> None:
+    """The test below runs on every rollup that reconciles its total with a fact."""
+    assert {suite for suite, _ in _total_reconciliations()} == {
+        "kpi_agent_daily",
+        "kpi_complaints_monthly",
+        "kpi_customer_contacts",
+        "kpi_segment_response_times",
+        "kpi_self_service",
+        "kpi_support_daily",
+        "kpi_support_overview_monthly",
+        "kpi_time_with_customer",
+    }
+
+
 @pytest.mark.parametrize(("suite", "sql"), _total_reconciliations())
 def test_a_total_reconciliation_fails_an_empty_rollup(suite: str, sql: str) -> None:
     """A rollup left empty while its fact has rows fails its reconciliation (a sum over no rows
