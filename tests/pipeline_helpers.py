@@ -18,7 +18,6 @@ import pytest
 
 AS_OF = "2026-07-01 00:00:00"
 """Open tickets' clocks stop here in every e2e run (demo data ends 2026-06-30)."""
-RUN_CONFIG = {"ops": {"warehouse_dbt_models": {"config": {"as_of": AS_OF}}}}
 
 
 def run_nightly_job(as_of: str = AS_OF, full_refresh: bool = False) -> dg.ExecuteInProcessResult:

@@ -7,9 +7,8 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import dagster as dg
 import pytest
-from pipeline_helpers import RUN_CONFIG, query
+from pipeline_helpers import query, run_nightly_job
 
 from orchestration.demo import generate
 
@@ -112,11 +111,7 @@ def contacts_warehouse(pipeline_env: dict[str, Path], dbt_manifest: Path) -> dic
         days=400,
         files_per_entity=2,
     )
-    from orchestration.definitions import defs
-
-    result = defs.resolve_job_def("nightly_job").execute_in_process(
-        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
+    result = run_nightly_job()
     built = {
         event.asset_key.to_user_string()
         for event in result.get_asset_materialization_events()

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import dagster as dg
 import pytest
-from pipeline_helpers import RUN_CONFIG, query
+from pipeline_helpers import query, run_nightly_job
 
 from orchestration.demo import generate
 
@@ -93,14 +92,9 @@ def experience_warehouse(
         days=400,
         files_per_entity=2,
     )
-    from orchestration.definitions import defs
-
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("REPORTING_TIMEZONE", REPORTING_TZ)
-        job = defs.resolve_job_def("nightly_job")
-        result = job.execute_in_process(
-            run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-        )
+        result = run_nightly_job()
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     yield pipeline_env
 

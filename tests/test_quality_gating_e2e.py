@@ -23,7 +23,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from pipeline_helpers import RUN_CONFIG
+from pipeline_helpers import run_nightly_job
 
 from orchestration.demo import generate
 
@@ -32,14 +32,6 @@ pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PUBLISH = dg.AssetKey(["publish_serving"])
 PROMOTE = dg.AssetKey(["promote_warehouse_build"])
-
-
-def run_job() -> dg.ExecuteInProcessResult:
-    from orchestration.definitions import defs
-
-    return defs.resolve_job_def("nightly_job").execute_in_process(
-        run_config=RUN_CONFIG, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
 
 
 def digest(path: Path, sql: str) -> str:
@@ -124,7 +116,7 @@ def gated(
         mp.setenv("SERVING_PATH", str(paths["serving"]))
         mp.setenv("SERVING_MODE", "duckdb")
         generate(out_dir=paths["landing"], tickets=400, seed=5, fmt="csv", end_date="2026-06-30")
-        result = run_job()
+        result = run_nightly_job()
         assert result.success, [e.message for e in result.all_events if e.is_failure]
         assert not [k for k, e in failed_checks(result).items() if "gx_suite" in k]
         yield paths
@@ -163,7 +155,7 @@ def test_mart_gate_keeps_the_previous_marts_and_blocks_the_publish(gated: dict[s
     )
     suite_path.write_text(json.dumps(suite))
     try:
-        result = run_job()
+        result = run_nightly_job()
     finally:
         suite_path.write_text(original)
     assert not result.success
@@ -271,7 +263,7 @@ def test_mart_level_bad_data_keeps_the_previous_marts(gated: dict[str, Path]) ->
     marts_before = marts_content(warehouse)
     try:
         for attempt in ("landed", "re-run without new files"):
-            result = run_job()
+            result = run_nightly_job()
             assert not result.success, attempt
             failed = failed_checks(result)
             errors = {k for k, e in failed.items() if e.severity == dg.AssetCheckSeverity.ERROR}
@@ -321,7 +313,7 @@ def test_a_ticket_solved_before_it_was_created_is_kept_and_flagged(gated: dict[s
         writer.writerow(
             ["early-e1", "early-1", "2026-06-19T10:00:00Z", "status_change", "agent", "solved"]
         )
-    result = run_job()
+    result = run_nightly_job()
     assert result.success, step_failures(result)
     assert {PUBLISH.to_user_string(), PROMOTE.to_user_string()} <= materialized(result)
     warning = failed_checks(result)["marts/fct_tickets:fct_tickets_activity_not_before_creation"]
@@ -343,7 +335,7 @@ def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
         writer.writerow(["ticket_id", "created_at", "customer_id", "channel", "status"])
         for i in range(300):
             writer.writerow([f"nocust-{i}", "2026-06-20T10:00:00Z", "", "email", "open"])
-    result = run_job()
+    result = run_nightly_job()
     assert not result.success
     check = failed_checks(result)["landing/tickets:gx_suite"]
     assert check.severity == dg.AssetCheckSeverity.ERROR
@@ -360,7 +352,7 @@ def test_raw_gate_stops_dbt_before_staging(gated: dict[str, Path]) -> None:
 
     # Next night, no new file: the raw suites see 0 new rows and pass; the staging quarantine
     # gate, which judges the tickets' latest delivered batch again, still holds the rows back.
-    again = run_job()
+    again = run_nightly_job()
     assert not again.success
     tickets = next(
         e
