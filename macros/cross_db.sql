@@ -131,7 +131,11 @@
     from_utc_timestamp({{ ts_utc }}, {{ tz }})
 {%- endmacro %}
 
-{#- Local wall-clock time in an IANA zone turned into a naive UTC timestamp. -#}
+{#- Local wall-clock time in an IANA zone turned into a naive UTC timestamp. Where the clocks
+    jump, every engine gives the instant DuckDB and PostgreSQL give: a time in an hour repeated
+    when the clocks go back is the later of its two instants (standard time), a time in an hour
+    skipped when they go forward is read with the offset before the change (02:30 becomes 03:30
+    daylight time). -#}
 {% macro local_to_utc(ts_local, tz) -%}
     {{ return(adapter.dispatch('local_to_utc', 'support_warehouse')(ts_local, tz)) }}
 {%- endmacro %}
@@ -141,8 +145,23 @@
 {% macro duckdb__local_to_utc(ts_local, tz) -%}
     timezone('UTC', timezone({{ tz }}, {{ ts_local }}))
 {%- endmacro %}
+{#- Spark (java.time) reads a repeated time as the earlier instant. The later one uses the offset
+    in force 3 hours after the earlier (no zone changes its clocks twice in 3 hours): it is taken
+    when it is later and shows the same wall-clock time. -#}
 {% macro spark__local_to_utc(ts_local, tz) -%}
-    to_utc_timestamp({{ ts_local }}, {{ tz }})
+    {%- set earlier = 'to_utc_timestamp(' ~ ts_local ~ ', ' ~ tz ~ ')' -%}
+    {%- set probe = 'timestamp_seconds(unix_seconds(' ~ earlier ~ ') + 10800)' -%}
+    {%- set later -%}
+        timestamp_seconds(
+            unix_seconds({{ ts_local }})
+            - (unix_seconds(from_utc_timestamp({{ probe }}, {{ tz }})) - unix_seconds({{ probe }}))
+        )
+    {%- endset -%}
+    case
+        when {{ later }} > {{ earlier }} and from_utc_timestamp({{ later }}, {{ tz }}) = {{ ts_local }}
+            then {{ later }}
+        else {{ earlier }}
+    end
 {%- endmacro %}
 
 {#- True when the text ends in a UTC offset or Z after a time of day (ISO-8601). -#}
@@ -190,7 +209,7 @@
         when nullif(trim({{ text_expr }}), '') is null then null
         when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
             then to_utc_timestamp(try_cast(trim({{ text_expr }}) as timestamp), 'UTC')
-        else to_utc_timestamp(try_cast(trim({{ text_expr }}) as timestamp), {{ tz }})
+        else {{ local_to_utc('try_cast(trim(' ~ text_expr ~ ') as timestamp)', tz) }}
     end
 {%- endmacro %}
 
