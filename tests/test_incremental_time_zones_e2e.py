@@ -2,22 +2,26 @@
 build the same warehouse as a full refresh.
 
 The other incremental tests report in UTC, where a day is always 24 hours and a period's
-boundaries are the stored instants'. Here the reporting time zone is America/New_York (the demo
-data carries every time with its offset, so the landing default zone plays no part). The demo
-data ends on 2026-11-01, the day New York's clocks go back (06:00 UTC); the history before
-2026-10-31, then the day before, then the day, then a night with no new file later on 2026-11-02
-(open tickets' clocks move, no data comes) are refreshed night after night, and the warehouse
-must equal a full refresh of the same data as of the last night. Days, weeks and months are New
-York's: the rollups refreshed by period must find the periods a night touches in that zone, on
-both sides of the change.
+boundaries are the stored instants'. Here the reporting time zone is America/New_York, and so is
+the landing default zone: the help desk's tickets and events carry their offset (as the demo
+writes them), while the chats and calls come as naive New York wall-clock times (as a chat or
+phone tool exporting local time would send them), so both ways of reading a landing time take
+part. The demo data ends on 2026-11-01, the day New York's clocks go back (06:00 UTC); the
+history before 2026-10-31, then the day before, then the day, then a night with no new file later
+on 2026-11-02 (open tickets' clocks move, no data comes) are refreshed night after night, and the
+warehouse must equal a full refresh of the same data as of the last night. Days, weeks and months
+are New York's: the rollups refreshed by period must find the periods a night touches in that
+zone, on both sides of the change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from pipeline_helpers import (
     build_warehouse,
@@ -32,16 +36,43 @@ pytestmark = pytest.mark.slow
 DAY = dt.date(2026, 11, 1)
 CLOCKS_GO_BACK = "2026-11-01 06:00:00"
 """02:00 EDT becomes 01:00 EST: 06:00 UTC."""
-TIMEZONES = ("America/New_York", "UTC")
+ZONE = "America/New_York"
+TIMEZONES = (ZONE, ZONE)
 """The reporting time zone and the landing default one."""
+NAIVE_ENTITIES = ("chat_conversations", "chat_messages", "calls")
+"""Delivered as naive New York wall-clock times (every `*_at` column)."""
+
+
+def as_naive_local_times(csv_file: Path, zone: str) -> None:
+    """Rewrite every `*_at` column of a CSV file as naive wall-clock time in `zone`."""
+    with duckdb.connect() as con:
+        relation = f"read_csv('{csv_file}', all_varchar = true)"
+        columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
+        naive = ", ".join(
+            f"strftime(timezone('{zone}', cast(nullif({c}, '') as timestamptz)),"
+            f" '%Y-%m-%d %H:%M:%S') as {c}"
+            for c in columns
+            if c.endswith("_at")
+        )
+        rewritten = csv_file.with_suffix(".naive")
+        con.execute(f"copy (select * replace ({naive}) from {relation}) to '{rewritten}' (header)")
+    rewritten.replace(csv_file)
 
 
 @pytest.fixture(scope="module")
 def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The three deliveries (chats and calls as naive New York times), a night without a new
+    file, and `with_offsets`: the chats and calls of the three as generated, with their offsets
+    (`with_offsets/<delivery>/<entity>/`)."""
     root = tmp_path_factory.mktemp("tz-deliveries")
     deliveries = history_and_two_days(root, 800, 5, DAY, 200)
+    for name, delivery in deliveries.items():
+        for entity in NAIVE_ENTITIES:
+            shutil.copytree(delivery / entity, root / "with_offsets" / name / entity)
+            for csv_file in (delivery / entity).glob("*.csv"):
+                as_naive_local_times(csv_file, ZONE)
     (root / "nothing").mkdir()
-    return deliveries | {"nothing": root / "nothing"}
+    return deliveries | {"nothing": root / "nothing", "with_offsets": root / "with_offsets"}
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +108,70 @@ def test_the_day_spans_the_change_of_the_clocks(deliveries: dict[str, Path]) -> 
         for op in ("<", ">=")
     )
     assert before > 0 and after > 0
+
+
+def test_the_naive_deliveries_carry_no_offset(deliveries: dict[str, Path]) -> None:
+    """The rewrite took effect: the day's chat messages are naive, and some were sent on each
+    side of the change of the clocks (late ones in daylight time, the day's in standard time)."""
+    messages = f"read_csv('{deliveries['day']}/chat_messages/*.csv', all_varchar = true)"
+    assert scalar(f"select count(*) from {messages} where sent_at like '%Z'") == 0
+    as_sent = (
+        f"read_csv('{deliveries['with_offsets']}/day/chat_messages/*.csv', all_varchar = true)"
+    )
+    for side in ("<", ">="):
+        sent = f"cast(sent_at as timestamptz) {side} '{CLOCKS_GO_BACK}+00'"
+        assert scalar(f"select count(*) from {as_sent} where {sent}") > 0
+
+
+def test_naive_times_are_read_in_the_landing_zone(
+    deliveries: dict[str, Path], warehouses: dict[str, Path]
+) -> None:
+    """Every chat, chat message and call is staged at the instant it was generated with (its
+    latest delivery's), read back from naive New York time: the same instant, except in the hour
+    the clocks repeat, whose first pass (05:00-06:00 UTC, daylight time) is read as its second
+    (standard time), an hour later."""
+    checks = {
+        "chat_conversations": ("conversation_id", "started_at"),
+        "chat_messages": ("message_id", "sent_at"),
+        "calls": ("call_id", "queued_at"),
+    }
+    for entity, (key, column) in checks.items():
+        delivered = " union all ".join(
+            f"select {order} as delivery_order, {key}, {column}"
+            f" from read_csv('{deliveries['with_offsets']}/{name}/{entity}/*.csv',"
+            " all_varchar = true)"
+            for order, name in enumerate(("history", "day_before", "day"))
+        )
+        ((rows, matched),) = query(
+            warehouses["incremental"],
+            f"""
+            with delivered as (
+                select
+                    {key},
+                    timezone('UTC', cast({column} as timestamptz)) as delivered_at
+                from ({delivered})
+                qualify row_number() over (partition by {key} order by delivery_order desc) = 1
+            ),
+
+            expected as (
+                select
+                    {key},
+                    case
+                        when delivered_at >= '{CLOCKS_GO_BACK}'::timestamp - interval 1 hour
+                            and delivered_at < '{CLOCKS_GO_BACK}'::timestamp
+                            then delivered_at + interval 1 hour
+                        else delivered_at
+                    end as expected_at
+                from delivered
+            )
+
+            select count(*), count(*) filter (where staged.{column} = expected.expected_at)
+            from expected
+            inner join staging.stg_landing__{entity} as staged using ({key})
+            """,
+        )
+        assert rows > 0, entity
+        assert matched == rows, entity
 
 
 def test_reporting_dates_are_new_york_dates(warehouses: dict[str, Path]) -> None:
