@@ -34,7 +34,12 @@ TICKETS = int(os.environ.get("ENGINE_TEST_TICKETS", "300"))
 SEED = 7
 END_DATE = "2026-06-30"
 DAYS = 120
-DBT_VARS = json.dumps({"as_of": "2026-07-01 00:00:00", "reporting_timezone": "UTC"})
+REPORTING_TIMEZONE = "America/New_York"
+"""Days, weeks and months are New York's: the demo's 120 days span its spring-forward (2026-03-08),
+so every engine must cut the periods of a 23-hour day alike."""
+LANDING_DEFAULT_TIMEZONE = "America/New_York"
+"""The contract's example files carry naive local times: read as New York's on every engine."""
+DBT_VARS = json.dumps({"as_of": "2026-07-01 00:00:00", "reporting_timezone": REPORTING_TIMEZONE})
 DBT_TIMEOUT_SECONDS = int(os.environ.get("ENGINE_TEST_DBT_TIMEOUT", "2400"))
 MARTS = sorted(p.stem for p in (REPO_ROOT / "models" / "marts").rglob("*.sql"))
 EXAMPLES = REPO_ROOT / "docs" / "examples"
@@ -126,8 +131,8 @@ def base_env(root: Path) -> dict[str, str]:
         {
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
-            "REPORTING_TIMEZONE": "UTC",
-            "LANDING_DEFAULT_TIMEZONE": "UTC",
+            "REPORTING_TIMEZONE": REPORTING_TIMEZONE,
+            "LANDING_DEFAULT_TIMEZONE": LANDING_DEFAULT_TIMEZONE,
             "LANDING_DIR": str(root / "landing"),
         }
     )
@@ -183,7 +188,7 @@ class Reference:
 
 def build_duckdb_reference(root: Path) -> Reference:
     """Demo data (fixed seed and end date) plus the contract's example files, ingested into a
-    fresh DuckDB warehouse under `root` and built with `dbt build` (pinned as_of, UTC)."""
+    fresh DuckDB warehouse under `root` and built with `dbt build` (pinned as_of, New York time)."""
     generate(out_dir=root / "landing", tickets=TICKETS, seed=SEED, end_date=END_DATE, days=DAYS)
     for example in sorted(EXAMPLES.glob("*.csv")):
         if example.stem not in EXAMPLES_LEFT_OUT:
@@ -194,6 +199,11 @@ def build_duckdb_reference(root: Path) -> Reference:
     target = root / "target-duckdb"
     run_dbt(["build", "--vars", DBT_VARS], env, REPO_ROOT, target, root / "dbt-duckdb.log")
     results = json.loads((target / "run_results.json").read_text())
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (on_another_date,) = con.execute(
+            "select count(*) from marts.fct_contacts where started_date != cast(started_at as date)"
+        ).fetchone() or (0,)
+    assert on_another_date > 0, f"no contact on a {REPORTING_TIMEZONE} date other than UTC's"
     return Reference(root, warehouse, results)
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from engine_compare import (
     REPO_ROOT,
+    REPORTING_TIMEZONE,
     Reference,
     base_env,
     duckdb_tables,
@@ -57,7 +58,7 @@ BUILD = ["build", "--exclude-resource-type", "unit_test"]
 
 
 def dbt_vars(as_of: str) -> str:
-    return json.dumps({"as_of": as_of, "reporting_timezone": "UTC"})
+    return json.dumps({"as_of": as_of, "reporting_timezone": REPORTING_TIMEZONE})
 
 
 @dataclass
