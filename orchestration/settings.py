@@ -6,7 +6,9 @@ against the current working directory, so Dagster, dbt and tests agree on where 
 
 from __future__ import annotations
 
+import difflib
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,29 @@ def check_duckdb_file_name(variable: str, path: Path) -> Path:
     return path
 
 
+def time_zone_names() -> set[str]:
+    """The IANA time zone names (Python's zoneinfo: the system database and the tzdata package)."""
+    return zoneinfo.available_timezones() - {"localtime"}  # the machine's zone file, not a name
+
+
+def check_time_zone(variable: str, name: str) -> str:
+    """`name`, when it is a zone of the IANA time zone database (exactly as spelled there: every
+    engine the project runs on knows those names). Otherwise a ValueError naming the variable and
+    the closest names: a typo would otherwise surface only as a failing dbt model, or not until the
+    first naive landing time arrives."""
+    zones = time_zone_names()
+    if name in zones:
+        return name
+    by_lower = {zone.lower(): zone for zone in zones}
+    close = [by_lower[name.lower()]] if name.lower() in by_lower else []
+    close += difflib.get_close_matches(name, sorted(zones), n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(dict.fromkeys(close))}?" if close else ""
+    raise ValueError(
+        f"{variable}={name!r} is not a time zone of the IANA database (such as UTC, "
+        f"Europe/Berlin or America/New_York).{hint}"
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the landing files and the warehouse live, and which time zones apply."""
@@ -67,7 +92,8 @@ class Settings:
         """Build settings from environment variables, with the documented defaults.
 
         Empty values count as unset. `DAGSTER_HOME` is optional (None when unset). A warehouse
-        file named after one of its schemas is refused (`check_duckdb_file_name`).
+        file named after one of its schemas is refused (`check_duckdb_file_name`), and so is a
+        time zone that is not an IANA name (`check_time_zone`).
         """
 
         def get(name: str) -> str:
@@ -80,8 +106,10 @@ class Settings:
             warehouse_path=check_duckdb_file_name(
                 "WAREHOUSE_PATH", resolve_path(get("WAREHOUSE_PATH"))
             ),
-            reporting_timezone=get("REPORTING_TIMEZONE"),
-            landing_default_timezone=get("LANDING_DEFAULT_TIMEZONE"),
+            reporting_timezone=check_time_zone("REPORTING_TIMEZONE", get("REPORTING_TIMEZONE")),
+            landing_default_timezone=check_time_zone(
+                "LANDING_DEFAULT_TIMEZONE", get("LANDING_DEFAULT_TIMEZONE")
+            ),
             dagster_home=resolve_path(dagster_home) if dagster_home else None,
         )
 

@@ -10,8 +10,10 @@ from orchestration.settings import (
     REPO_ROOT,
     WAREHOUSE_SCHEMAS,
     Settings,
+    check_time_zone,
     duckdb_config,
     full_build_threads,
+    time_zone_names,
 )
 
 
@@ -89,3 +91,46 @@ def test_the_refused_names_are_the_schemas_the_project_creates() -> None:
 
     project = yaml.safe_load((REPO_ROOT / "dbt_project.yml").read_text())
     assert set(WAREHOUSE_SCHEMAS) == schemas(project) | {RAW_SCHEMA}
+
+
+@pytest.mark.parametrize("variable", ["REPORTING_TIMEZONE", "LANDING_DEFAULT_TIMEZONE"])
+def test_settings_accept_iana_time_zones(variable: str) -> None:
+    settings = Settings.from_env({variable: " America/New_York "})
+    assert getattr(settings, variable.lower()) == "America/New_York"
+    assert Settings.from_env({}).reporting_timezone == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "suggested"),
+    [
+        ("REPORTING_TIMEZONE", "America/NewYork", "America/New_York"),
+        ("LANDING_DEFAULT_TIMEZONE", "Europe/Berln", "Europe/Berlin"),
+        ("LANDING_DEFAULT_TIMEZONE", "utc", "UTC"),
+    ],
+)
+def test_settings_refuse_a_time_zone_that_is_not_an_iana_name(
+    variable: str, value: str, suggested: str
+) -> None:
+    with pytest.raises(ValueError, match=f"{variable}='{value}' is not a time zone") as refused:
+        Settings.from_env({variable: value})
+    assert f"Did you mean {suggested}" in str(refused.value)
+
+
+def test_a_time_zone_offset_is_refused_without_a_guess() -> None:
+    with pytest.raises(ValueError, match=r"^X='\+02:00' is not a time zone[^?]*$"):
+        check_time_zone("X", "+02:00")
+
+
+def test_every_accepted_time_zone_is_known_to_duckdb() -> None:
+    """The names the settings accept are the warehouse's too (DuckDB's ICU database), so a name
+    that passes the check never fails in a dbt model."""
+    names = sorted(time_zone_names())
+    assert "America/New_York" in names and "localtime" not in names
+    with duckdb.connect() as con:
+        unknown = []
+        for name in names:
+            try:
+                con.execute("select timezone(?, timestamp '2026-07-01 12:00')", [name])
+            except duckdb.Error:
+                unknown.append(name)
+    assert not unknown
