@@ -146,8 +146,9 @@
     timezone('UTC', timezone({{ tz }}, {{ ts_local }}))
 {%- endmacro %}
 {#- Spark (java.time) reads a repeated time as the earlier instant. The later one uses the offset
-    in force 3 hours after the earlier (no zone changes its clocks twice in 3 hours): it is taken
-    when it is later and shows the same wall-clock time. -#}
+    in force 3 hours after the earlier (no zone changes its clocks twice in 3 hours; the closest
+    two changes in the tz database are a week apart, see tests/test_time_zone_rules.py): it is
+    taken when it is later and shows the same wall-clock time. -#}
 {% macro spark__local_to_utc(ts_local, tz) -%}
     {%- set earlier = 'to_utc_timestamp(' ~ ts_local ~ ', ' ~ tz ~ ')' -%}
     {%- set probe = 'timestamp_seconds(unix_seconds(' ~ earlier ~ ') + 10800)' -%}
