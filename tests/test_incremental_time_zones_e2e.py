@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -59,33 +60,41 @@ def as_naive_local_times(csv_file: Path, zone: str) -> None:
     rewritten.replace(csv_file)
 
 
+@dataclass(frozen=True)
+class Deliveries:
+    folders: dict[str, Path]
+    """history, day_before, day (chats and calls as naive New York times) and nothing (a night
+    without a new file): landing folders by name."""
+    as_generated: Path
+    """The chats and calls of the three deliveries as generated, with their offsets:
+    `<as_generated>/<delivery>/<entity>/`."""
+
+
 @pytest.fixture(scope="module")
-def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The three deliveries (chats and calls as naive New York times), a night without a new
-    file, and `with_offsets`: the chats and calls of the three as generated, with their offsets
-    (`with_offsets/<delivery>/<entity>/`)."""
+def deliveries(tmp_path_factory: pytest.TempPathFactory) -> Deliveries:
     root = tmp_path_factory.mktemp("tz-deliveries")
-    deliveries = history_and_two_days(root, 800, 5, DAY, 200)
-    for name, delivery in deliveries.items():
+    folders = history_and_two_days(root, 800, 5, DAY, 200)
+    for name, delivery in folders.items():
         for entity in NAIVE_ENTITIES:
-            shutil.copytree(delivery / entity, root / "with_offsets" / name / entity)
+            shutil.copytree(delivery / entity, root / "as_generated" / name / entity)
             for csv_file in (delivery / entity).glob("*.csv"):
                 as_naive_local_times(csv_file, ZONE)
     (root / "nothing").mkdir()
-    return deliveries | {"nothing": root / "nothing", "with_offsets": root / "with_offsets"}
+    return Deliveries(folders | {"nothing": root / "nothing"}, root / "as_generated")
 
 
 @pytest.fixture(scope="module")
 def warehouses(
-    deliveries: dict[str, Path],
+    deliveries: Deliveries,
     tmp_path_factory: pytest.TempPathFactory,
     dbt_manifest: Path,
 ) -> Iterator[dict[str, Path]]:
+    folders = deliveries.folders
     nights = [
-        (deliveries["history"], f"{DAY - dt.timedelta(days=1)} 00:00:00"),
-        (deliveries["day_before"], f"{DAY} 00:00:00"),
-        (deliveries["day"], f"{DAY + dt.timedelta(days=1)} 00:00:00"),
-        (deliveries["nothing"], f"{DAY + dt.timedelta(days=1)} 18:00:00"),
+        (folders["history"], f"{DAY - dt.timedelta(days=1)} 00:00:00"),
+        (folders["day_before"], f"{DAY} 00:00:00"),
+        (folders["day"], f"{DAY + dt.timedelta(days=1)} 00:00:00"),
+        (folders["nothing"], f"{DAY + dt.timedelta(days=1)} 18:00:00"),
     ]
     built: dict[str, Path] = {}
     for name in ("incremental", "full"):
@@ -95,10 +104,10 @@ def warehouses(
     yield built
 
 
-def test_the_day_spans_the_change_of_the_clocks(deliveries: dict[str, Path]) -> None:
+def test_the_day_spans_the_change_of_the_clocks(deliveries: Deliveries) -> None:
     """The day's delivery has ticket events of the day before and after 06:00 UTC (a Sunday:
     few)."""
-    events = f"read_csv('{deliveries['day']}/ticket_events/*.csv', all_varchar = true)"
+    events = f"read_csv('{deliveries.folders['day']}/ticket_events/*.csv', all_varchar = true)"
     before, after = (
         scalar(
             f"select count(*) from {events}"
@@ -110,21 +119,19 @@ def test_the_day_spans_the_change_of_the_clocks(deliveries: dict[str, Path]) -> 
     assert before > 0 and after > 0
 
 
-def test_the_naive_deliveries_carry_no_offset(deliveries: dict[str, Path]) -> None:
+def test_the_naive_deliveries_carry_no_offset(deliveries: Deliveries) -> None:
     """The rewrite took effect: the day's chat messages are naive, and some were sent on each
     side of the change of the clocks (late ones in daylight time, the day's in standard time)."""
-    messages = f"read_csv('{deliveries['day']}/chat_messages/*.csv', all_varchar = true)"
+    messages = f"read_csv('{deliveries.folders['day']}/chat_messages/*.csv', all_varchar = true)"
     assert scalar(f"select count(*) from {messages} where sent_at like '%Z'") == 0
-    as_sent = (
-        f"read_csv('{deliveries['with_offsets']}/day/chat_messages/*.csv', all_varchar = true)"
-    )
+    as_sent = f"read_csv('{deliveries.as_generated}/day/chat_messages/*.csv', all_varchar = true)"
     for side in ("<", ">="):
         sent = f"cast(sent_at as timestamptz) {side} '{CLOCKS_GO_BACK}+00'"
         assert scalar(f"select count(*) from {as_sent} where {sent}") > 0
 
 
 def test_naive_times_are_read_in_the_landing_zone(
-    deliveries: dict[str, Path], warehouses: dict[str, Path]
+    deliveries: Deliveries, warehouses: dict[str, Path]
 ) -> None:
     """Every chat, chat message and call is staged at the instant it was generated with (its
     latest delivery's), read back from naive New York time: the same instant, except in the hour
@@ -138,10 +145,16 @@ def test_naive_times_are_read_in_the_landing_zone(
     for entity, (key, column) in checks.items():
         delivered = " union all ".join(
             f"select {order} as delivery_order, {key}, {column}"
-            f" from read_csv('{deliveries['with_offsets']}/{name}/{entity}/*.csv',"
+            f" from read_csv('{deliveries.as_generated}/{name}/{entity}/*.csv',"
             " all_varchar = true)"
             for order, name in enumerate(("history", "day_before", "day"))
         )
+        # A record's latest delivery is the one to compare with: each is delivered once per
+        # delivery at most, so that latest one is unambiguous.
+        twice = (
+            f"select {key} from ({delivered}) group by delivery_order, {key} having count(*) > 1"
+        )
+        assert scalar(f"select count(*) from ({twice})") == 0, entity
         ((rows, matched),) = query(
             warehouses["incremental"],
             f"""
