@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.resources
+import io
 import itertools
 import struct
 from zoneinfo import ZoneInfo
@@ -21,6 +22,17 @@ from orchestration.settings import time_zone_names
 
 PROBE = dt.timedelta(hours=3)
 """How far after a repeated time Spark's correction reads the offset (macros/cross_db.sql)."""
+
+
+def pinned_tzif(name: str) -> bytes:
+    """The TZif file of zone `name` in the pinned tzdata package (not the system's database,
+    which zoneinfo would read first)."""
+    return importlib.resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).read_bytes()
+
+
+def pinned_zone(name: str) -> ZoneInfo:
+    """Zone `name` as the pinned tzdata package defines it."""
+    return ZoneInfo.from_file(io.BytesIO(pinned_tzif(name)), key=name)
 
 
 def tzif_transitions(data: bytes) -> tuple[list[int], bytes]:
@@ -67,13 +79,12 @@ def close_changes(instants: list[int]) -> list[tuple[dt.datetime, dt.datetime]]:
 def test_tzif_transitions_reads_new_yorks_changes() -> None:
     """The listed transitions (the pinned tzdata's files are slim: they stop at the last change of
     the rules, 2007 in the US) and the footer's rule, which zoneinfo applies to 2026."""
-    data = importlib.resources.files("tzdata.zoneinfo").joinpath("America", "New_York")
-    instants, footer = tzif_transitions(data.read_bytes())
+    instants, footer = tzif_transitions(pinned_tzif("America/New_York"))
     listed = {dt.datetime.fromtimestamp(t, dt.UTC).isoformat() for t in instants}
     assert {"2007-03-11T07:00:00+00:00", "2006-10-29T06:00:00+00:00"} <= listed
     assert footer == b"EST5EDT,M3.2.0,M11.1.0"
     year = offset_changes(
-        ZoneInfo("America/New_York"),
+        pinned_zone("America/New_York"),
         dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
     )
@@ -96,13 +107,12 @@ def test_no_zone_changes_its_clocks_twice_within_three_hours() -> None:
     """Every listed transition of every accepted zone (the closest two are a week apart), plus,
     where the footer's rule goes on changing the clocks (daylight saving time), the changes of the
     two years after the last listed transition, where the listed ones hand over to the rule."""
-    root = importlib.resources.files("tzdata.zoneinfo")
     found = {}
     for name in sorted(time_zone_names()):
-        instants, footer = tzif_transitions(root.joinpath(*name.split("/")).read_bytes())
+        instants, footer = tzif_transitions(pinned_tzif(name))
         if b"," in footer:
             start = dt.datetime.fromtimestamp(max(instants, default=0), dt.UTC)
-            instants += offset_changes(ZoneInfo(name), start, start + dt.timedelta(days=730))
+            instants += offset_changes(pinned_zone(name), start, start + dt.timedelta(days=730))
         if pairs := close_changes(instants):
             found[name] = pairs
     assert not found
