@@ -53,11 +53,13 @@
 {%- endmacro %}
 {#- Postgres has no try_cast (pg_input_is_valid comes with 16): the text is cast only when it has
     the shape of the type, else NULL. A value of the right shape that is still invalid (30 February,
-    an integer beyond bigint) makes the statement fail instead of giving NULL. -#}
+    an integer beyond bigint) makes the statement fail instead of giving NULL. A double has at
+    most 30 digits before its point and a two-digit exponent, so it cannot overflow ('1e400' is
+    NULL, as NaN and Infinity are). -#}
 {% macro postgres__try_cast(expr, data_type) -%}
     {%- set kind = data_type | lower | trim -%}
     {%- set patterns = {
-        'double': '^\\s*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?\\s*$',
+        'double': '^\\s*[-+]?([0-9]{1,30}[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,2})?\\s*$',
         'integer': '^\\s*[-+]?[0-9]{1,9}\\s*$',
         'bigint': '^\\s*[-+]?[0-9]{1,18}\\s*$',
         'date': '^\\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\s*$',

@@ -96,9 +96,16 @@
     end
 {%- endmacro %}
 
-{#- Numbers and seconds: NULL when empty or not a number. -#}
+{#- Numbers and seconds: NULL when empty or not a finite number, so that the row is quarantined
+    as unparseable. DuckDB and Spark read 'NaN', 'Infinity' and '1e400' as doubles (NaN and
+    infinities), which no later step can use: a NaN second stops the cast to exact seconds of
+    every night after (NaN is above every number on all three engines, so `between` rejects it). -#}
 {% macro text_to_double(column) -%}
-    {{ try_cast(clean_text(column), 'double') }}
+    {%- set parsed = try_cast(clean_text(column), 'double') -%}
+    case
+        when {{ parsed }} between -1.7976931348623157e308 and 1.7976931348623157e308
+            then {{ parsed }}
+    end
 {%- endmacro %}
 
 {#- ---- Quarantine reasons. Each helper renders `case when <problem> then '<reason>' end`, reading the
@@ -131,6 +138,14 @@
 
 {% macro reason_negative(column) -%}
     case when {{ column }} < 0 then 'negative {{ column }}' end
+{%- endmacro %}
+
+{#- A value above `limit` (seconds beyond what any later sum of exact seconds can hold). -#}
+{% macro reason_too_large(column, limit) -%}
+    case
+        when {{ column }} > {{ limit }}
+            then '{{ column }} ' || {{ _quoted_raw(column) }} || ' over {{ limit }}'
+    end
 {%- endmacro %}
 
 {% macro reason_before(later_column, earlier_column) -%}

@@ -11,6 +11,9 @@
     'answered_at',
     'ended_at',
 ] -%}
+{#- A hold or wrap-up over a billion seconds (31 years) is an export error, and the exact
+    seconds of a call's handle time (decimal(18, 6), below 10^12) must hold their sum. -#}
+{%- set max_call_part_seconds = 1000000000 -%}
 with source as {{ inline_cte() }} (
     select * from {{ source('landing', 'calls') }}
     {{ rows_from_new_files() }}
@@ -51,8 +54,10 @@ checked as (
             reason_unknown('direction'),
             reason_unparseable('hold_seconds'),
             reason_negative('hold_seconds'),
+            reason_too_large('hold_seconds', max_call_part_seconds),
             reason_unparseable('wrap_up_seconds'),
             reason_negative('wrap_up_seconds'),
+            reason_too_large('wrap_up_seconds', max_call_part_seconds),
             reason_before('answered_at', 'queued_at'),
             reason_before('ended_at', 'queued_at'),
         ]) }} as quarantine_reason
