@@ -33,3 +33,21 @@ def test_error_tests_are_blocking_and_warnings_are_not(dbt_manifest: Path) -> No
     non_blocking = {s.name for s in specs if not s.blocking}
     assert any(name.startswith("primary_key_fct_tickets") for name in blocking)
     assert any("has_known_customer" in name for name in non_blocking)
+
+
+def test_an_ignored_or_rejected_file_fails_the_files_accepted_warning() -> None:
+    from orchestration.ingest.assets import FILES_ACCEPTED_CHECK, rejected_files_check
+    from orchestration.ingest.loader import EntityLoadResult
+
+    clean = rejected_files_check(EntityLoadResult(entity="teams", files_loaded=["teams/a.csv"]))
+    assert clean.passed and clean.check_name == FILES_ACCEPTED_CHECK
+    ignored = rejected_files_check(
+        EntityLoadResult(entity="teams", files_ignored=[("teams/b.tsv", "unsupported suffix")])
+    )
+    assert not ignored.passed and ignored.severity == dg.AssetCheckSeverity.WARN
+    assert ignored.metadata["files_ignored"].value == 1
+    assert "teams/b.tsv: ignored, unsupported suffix" in str(ignored.metadata["ignored"].value)
+    rejected = rejected_files_check(
+        EntityLoadResult(entity="teams", files_rejected=[("teams/c.csv", "no header")])
+    )
+    assert not rejected.passed and rejected.metadata["files_rejected"].value == 1

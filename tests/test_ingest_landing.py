@@ -12,6 +12,7 @@ from orchestration.ingest.landing import (
     EmptyLandingError,
     discover_files,
     file_format,
+    ignored_files,
     require_files,
 )
 from orchestration.settings import REPO_ROOT, Settings
@@ -65,6 +66,7 @@ def test_empty_values_fall_back_to_defaults() -> None:
         ("A.CSV", "csv"),
         ("a.csv.gz", "csv.gz"),
         ("a.jsonl", "jsonl"),
+        ("a.JSONL.GZ", "jsonl.gz"),
         ("a.parquet", "parquet"),
         ("a.json", None),
         ("a.gz", None),
@@ -104,6 +106,13 @@ def test_discover_files_sorted_recursive_and_filtered(
     assert "unknown_entity" in messages
     assert "loose.csv" in messages
     assert ".hidden.csv" in messages
+    ignored = {(f.entity, f.path): f.reason for f in ignored_files(tmp_path)}
+    assert set(ignored) == {
+        ("tickets", "tickets/notes.txt"),
+        (None, "unknown_entity/"),
+        (None, "loose.csv"),
+    }
+    assert ignored["tickets", "tickets/notes.txt"].startswith("unsupported suffix")
 
 
 def test_require_files_names_folder_and_layout(tmp_path: Path) -> None:

@@ -344,6 +344,69 @@ def test_malformed_jsonl_lines_go_to_rejects(con: duckdb.DuckDBPyConnection, lan
     assert rejects[3][1].startswith("DUPLICATE KEY")
 
 
+def test_jsonl_repeated_keys_and_lone_surrogates_go_to_rejects(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """A key named twice with the same spelling (Python's JSON would keep the last value
+    silently), also inside a nested object, and a lone surrogate escape (text cut inside an
+    emoji: not a character, not UTF-8) reject their line; a surrogate pair is one character."""
+    content = (
+        b'{"team_id": "t1", "name": "first", "name": "second"}\n'
+        b'{"team_id": "t2", "name": "cut \\ud83d"}\n'
+        b'{"team_id": "t3", "name": "smile \\ud83d\\ude00"}\n'
+        b'{"team_id": "t4", "meta": {"k": 1, "k": 2}}\n'
+        b'{"team_id": "t5", "name": "low \\uDE00 alone"}\n'
+    )
+    write(landing / "teams" / "t.jsonl", content)
+    result = load_landing(con, landing)["teams"]
+    assert (result.rows_loaded, result.rows_rejected) == (1, 4)
+    assert con.execute("select team_id, name from raw.teams").fetchall() == [
+        ("t3", "smile \U0001f600")
+    ]
+    rejects = con.execute(
+        "select source_row, reason, raw_record from raw._landing_rejects order by source_row"
+    ).fetchall()
+    assert [(r[0], r[1].split(":")[0]) for r in rejects] == [
+        (1, "DUPLICATE KEY"),
+        (2, "INVALID UNICODE"),
+        (4, "DUPLICATE KEY"),
+        (5, "INVALID UNICODE"),
+    ]
+    assert rejects[0][1] == "DUPLICATE KEY: name (an object names it twice)"
+    assert rejects[1][1].startswith("INVALID UNICODE: name holds a lone surrogate escape")
+    assert "\\ud83d" in rejects[1][2]  # the line as delivered
+
+
+def test_gzipped_jsonl_loads_and_a_damaged_one_is_rejected(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    lines = b"".join(b'{"team_id": "t%d", "name": "n"}\n' % i for i in range(1, 2001))
+    write(landing / "teams" / "a.jsonl.gz", gzip.compress(lines))
+    damaged = gzip.compress(lines.replace(b"t", b"u"))
+    write(landing / "teams" / "b.jsonl.gz", damaged[: len(damaged) // 2])
+    result = load_landing(con, landing)["teams"]
+    assert (result.files_loaded, result.rows_loaded) == (["teams/a.jsonl.gz"], 2000)
+    assert [f for f, _ in result.files_rejected] == ["teams/b.jsonl.gz"]
+    assert "not a readable gzip file" in result.files_rejected[0][1]
+    assert con.execute("select count(*) from raw.teams where team_id like 'u%'").fetchone() == (0,)
+
+
+def test_unsupported_files_of_an_entity_are_listed_on_every_run(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """A `.tsv` or `.json` delivery is never loaded: each run lists it (the ingest step's
+    `landing_files_accepted` warning), so that a green run does not hide a skipped delivery."""
+    write(landing / "teams" / "a.csv", "team_id,name\nt1,A\n")
+    write(landing / "teams" / "b.tsv", "team_id\tname\nt2\tB\n")
+    write(landing / "teams" / "2024" / "c.json", "[]")
+    write(landing / "teams" / ".c.json.swp", "x")
+    for _ in range(2):
+        result = load_landing(con, landing)["teams"]
+        assert [f for f, _ in result.files_ignored] == ["teams/2024/c.json", "teams/b.tsv"]
+        assert "unsupported suffix" in result.files_ignored[0][1]
+    assert load_landing(con, landing)["tickets"].files_ignored == []
+
+
 def test_source_row_is_true_record_order(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
     n = 300_000
     bad = {1_000, 150_000, 299_999}

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingest.contract import ENTITIES
-from orchestration.ingest.landing import EmptyLandingError
+from orchestration.ingest.landing import EmptyLandingError, ignored_files
 from orchestration.ingest.loader import EntityLoadResult, load_landing
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_config
@@ -42,16 +42,21 @@ def load_result_metadata(result: EntityLoadResult) -> dict[str, dg.MetadataValue
 
 
 def rejected_files_check(result: EntityLoadResult) -> dg.AssetCheckResult:
-    """Warning when a file was rejected as a whole (its rows are not in raw: fix and re-deliver)."""
+    """Warning when a file was rejected as a whole (its rows are not in raw: fix and re-deliver),
+    or when the entity's folder holds a file the loader ignores (an unsupported suffix, such as
+    `.tsv` or `.json`: convert it, or it is never loaded)."""
     rejected = "\n".join(f"- {file}: {message}" for file, message in result.files_rejected)
+    ignored = "\n".join(f"- {file}: ignored, {reason}" for file, reason in result.files_ignored)
     return dg.AssetCheckResult(
         asset_key=raw_asset_key(result.entity),
         check_name=FILES_ACCEPTED_CHECK,
-        passed=not result.files_rejected,
+        passed=not result.files_rejected and not result.files_ignored,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "files_rejected": len(result.files_rejected),
             "rejections": dg.MetadataValue.md(rejected or "(none)"),
+            "files_ignored": len(result.files_ignored),
+            "ignored": dg.MetadataValue.md(ignored or "(none)"),
         },
     )
 
@@ -99,7 +104,8 @@ def column_types_check(result: EntityLoadResult) -> dg.AssetCheckResult:
         dg.AssetCheckSpec(
             name=FILES_ACCEPTED_CHECK,
             asset=raw_asset_key(name),
-            description="No landed file of this entity was rejected as a whole (warning).",
+            description="No landed file of this entity was rejected as a whole, and its folder "
+            "holds no file the loader ignores (an unsupported suffix; warning).",
         )
         for name in ENTITIES
     ]
@@ -127,10 +133,15 @@ def ingest_landing_files(
         raise dg.Failure(description=str(error)) from error
     finally:
         con.close()
+    for item in ignored_files(settings.landing_dir):
+        if item.entity is None:
+            context.log.warning(f"Landing folder: ignored {item.path}: {item.reason}")
     for entity in entities:
         result = results[entity]
         for file, message in result.files_rejected:
             context.log.error(f"{entity}: rejected {file}: {message}")
+        for file, reason in result.files_ignored:
+            context.log.warning(f"{entity}: ignored {file}: {reason}")
         for _, warning in result.files_with_warnings:
             context.log.warning(f"{entity}: {warning}")
         yield dg.MaterializeResult(

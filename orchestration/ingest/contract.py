@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FILE_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".parquet")
+FILE_SUFFIXES = (".csv", ".csv.gz", ".jsonl", ".jsonl.gz", ".parquet")
 """File formats accepted in `<LANDING_DIR>/<entity>/`."""
 
 METADATA_COLUMNS = ("_source_file", "_source_row", "_loaded_at", "_file_id")

@@ -27,6 +27,7 @@ from orchestration.ingest.contract import ENTITIES, Entity
 from orchestration.ingest.landing import (
     discover_files,
     file_format,
+    ignored_files,
     relative_name,
     require_files,
 )
@@ -90,6 +91,9 @@ class EntityLoadResult:
     """(source_file, warning) for each problem of a file loaded in this run (e.g. a type error)."""
     load_run_id: int | None = None
     """The load run (raw._load_runs) of this call."""
+    files_ignored: list[tuple[str, str]] = field(default_factory=list)
+    """(file, reason) for each file of the entity's folder that is not loaded (an unsupported
+    suffix): listed again by every run while it stays."""
 
 
 ProgressCallback = Callable[[FileOutcome], None]
@@ -318,8 +322,8 @@ def _keep_signature(con: duckdb.DuckDBPyConnection, landed: _LandedFile) -> None
 def _read_file(path: Path, fmt: str, sink: RawSink) -> ReadResult:
     if fmt in ("csv", "csv.gz"):
         return load_csv(path, fmt, sink)
-    if fmt == "jsonl":
-        return load_jsonl(path, sink)
+    if fmt in ("jsonl", "jsonl.gz"):
+        return load_jsonl(path, sink, fmt)
     if fmt == "parquet":
         return load_parquet(path, sink)
     raise FileRejected(f"{sink.source_file}: unsupported format {fmt}")
@@ -435,6 +439,7 @@ def load_landing(
     selected = _select_entities(entities)
     files = discover_files(landing_dir)
     require_files(landing_dir, files)
+    ignored = ignored_files(landing_dir)
     ensure_raw_tables(con)
     # Every call is one load run: the raw suites judge the rows of the latest run, the quarantine
     # gate the rows of each entity's latest run that delivered files.
@@ -448,6 +453,7 @@ def load_landing(
     try:
         for name in selected:
             result = EntityLoadResult(entity=name, load_run_id=load_run_id)
+            result.files_ignored = [(f.path, f.reason) for f in ignored if f.entity == name]
             for path in files[name]:
                 outcome = _load_file(con, ENTITIES[name], path, landing_dir, load_run_id)
                 _count(result, outcome)

@@ -1,4 +1,4 @@
-"""Readers that turn one landed file into raw rows: CSV (plain or gzip), JSONL and Parquet.
+"""Readers that turn one landed file into raw rows: CSV and JSONL (plain or gzip), Parquet.
 
 Every value lands as text. Each reader writes through a `RawSink` (the raw table of one entity,
 inside the caller's transaction), numbers rows by their true record order in the file
@@ -14,6 +14,8 @@ import gzip
 import io
 import json
 import logging
+import re
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -316,7 +318,38 @@ def _json_text(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-_JSON_DECODER = json.JSONDecoder(parse_float=_JsonNumber)
+class _DuplicateKey(ValueError):
+    """An object of a JSON line names the same key twice (Python's JSON keeps the last)."""
+
+
+def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    obj = dict(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+_JSON_DECODER = json.JSONDecoder(
+    parse_float=_JsonNumber, object_pairs_hook=_object_without_duplicates
+)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+"""A \\uD800-\\uDFFF escape: a valid pair decodes to one character, a lone one cannot be UTF-8."""
+
+
+def _lone_surrogate(record: dict[str, str | None]) -> str | None:
+    """The first column whose text holds a lone UTF-16 surrogate (not a character), or None."""
+    for name, value in record.items():
+        for text in (name, value):
+            if text is not None and not text.isascii():
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return name
+    return None
 
 
 def _parse_json_line(
@@ -339,6 +372,8 @@ def _parse_json_line(
         obj = _JSON_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         return reject(f"INVALID JSON: {exc.msg} (column {exc.colno})")
+    except _DuplicateKey as exc:
+        return reject(f"DUPLICATE KEY: {exc} (an object names it twice)")
     if not isinstance(obj, dict):
         return reject(
             f"NOT AN OBJECT: a line must hold one JSON object, found {type(obj).__name__}"
@@ -351,6 +386,13 @@ def _parse_json_line(
         if name in record:
             return reject(f"DUPLICATE KEY: {name} (keys match case-insensitively)")
         record[name] = value if type(value) is str else _json_text(value)
+    if _SURROGATE_ESCAPE.search(raw):
+        column = _lone_surrogate(record)
+        if column is not None:
+            return reject(
+                f"INVALID UNICODE: {column} holds a lone surrogate escape (half of a character "
+                "written as \\uD800-\\uDFFF without its pair)"
+            )
     return record
 
 
@@ -362,12 +404,23 @@ def _columns_batch(
     return pa.RecordBatch.from_arrays(arrays, names=[*names, "_source_row"])
 
 
-def load_jsonl(path: Path, sink: RawSink) -> ReadResult:
-    """Load a JSON Lines file: one object per line, `_source_row` = the line number.
+def load_jsonl(path: Path, sink: RawSink, file_format: str = "jsonl") -> ReadResult:
+    """Load a JSON Lines file (`jsonl`, or gzip-compressed `jsonl.gz`): one object per line,
+    `_source_row` = the line number.
 
     Scalars become text (true/false, numbers as written), arrays and objects JSON text. Lines
-    that are not a JSON object, or not UTF-8, are rejected; blank lines are skipped.
+    that are not a JSON object, not UTF-8, name a key twice or hold a lone surrogate escape are
+    rejected; blank lines are skipped. A damaged gzip stream rejects the file.
     """
+    try:
+        return _load_jsonl(path, sink, file_format)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        raise FileRejected(
+            f"{sink.source_file}: not a readable gzip file ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _load_jsonl(path: Path, sink: RawSink, file_format: str) -> ReadResult:
     result = ReadResult()
     names: list[str] = []
     known: set[str] = set()
@@ -384,7 +437,8 @@ def load_jsonl(path: Path, sink: RawSink) -> ReadResult:
         )
         pending.clear()
 
-    with path.open("rb") as handle:
+    gzipped = file_format == "jsonl.gz"
+    with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
         for line_number, raw in enumerate(handle, start=1):
             if line_number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
