@@ -32,6 +32,7 @@ READERS = {
     "csv": "read_csv('{glob}', all_varchar = true)",
     "csv.gz": "read_csv('{glob}', all_varchar = true)",
     "jsonl": "read_json('{glob}', format = 'newline_delimited')",
+    "jsonl.gz": "read_json('{glob}', format = 'newline_delimited')",
     "parquet": "read_parquet('{glob}')",
 }
 
@@ -89,7 +90,7 @@ def test_timestamps_are_iso_utc_and_not_after_the_end_date(demo_csv, con) -> Non
             assert latest is None or latest <= END_TEXT, f"{name}.{column}: {latest}"
 
 
-@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"])
 def test_same_seed_gives_identical_bytes(tmp_path: Path, fmt: str) -> None:
     generate(tmp_path / "a", seed=11, fmt=fmt, **SMALL)
     generate(tmp_path / "b", seed=11, fmt=fmt, **SMALL)
@@ -100,7 +101,7 @@ def test_same_seed_gives_identical_bytes(tmp_path: Path, fmt: str) -> None:
     assert first[f"tickets/tickets.{fmt}"] != other[f"tickets/tickets.{fmt}"]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"])
 def test_each_format_reads_back_with_duckdb(tmp_path: Path, con, fmt: str) -> None:
     counts = generate(tmp_path, seed=5, fmt=fmt, files_per_entity=2, **SMALL)
     assert sorted(p.name for p in (tmp_path / "tickets").iterdir()) == [

@@ -37,7 +37,7 @@ def for_format(table: pa.Table, fmt: str) -> pa.Table:
     for column in table.columns:
         if pa.types.is_timestamp(column.type):
             column = iso_text(column)
-        elif pa.types.is_list(column.type) and fmt != "jsonl":
+        elif pa.types.is_list(column.type) and not fmt.startswith("jsonl"):
             column = pc.binary_join(column, ";")
         columns.append(column)
     return pa.table(columns, names=table.column_names)
@@ -50,11 +50,12 @@ def _write_one(table: pa.Table, path: Path, fmt: str) -> None:
         _write_csv_gz(table, path)
     elif fmt == "parquet":
         pq.write_table(table, path, compression="zstd")
-    elif fmt == "jsonl":
+    elif fmt in ("jsonl", "jsonl.gz"):
+        compression = "gzip" if fmt == "jsonl.gz" else "uncompressed"
         with duckdb.connect() as con:
             con.register("demo_table", table)
             target = str(path).replace("'", "''")
-            con.execute(f"copy demo_table to '{target}' (format json)")
+            con.execute(f"copy demo_table to '{target}' (format json, compression {compression})")
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
