@@ -167,52 +167,105 @@
     end
 {%- endmacro %}
 
-{#- True when the text ends in a UTC offset or Z after a time of day (ISO-8601). -#}
+{#- True when the text ends in a UTC offset, Z, UTC or GMT after a time of day (ISO-8601; the
+    zone designator may follow a space, as in Ruby's `2024-05-01 09:30:00 +0200` or `... UTC`). -#}
 {% macro has_utc_offset(text_expr) -%}
     {{ return(adapter.dispatch('has_utc_offset', 'support_warehouse')(text_expr)) }}
 {%- endmacro %}
 {% macro default__has_utc_offset(text_expr) -%}
     regexp_matches(
         {{ text_expr }},
-        '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$'
+        '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$'
     )
 {%- endmacro %}
 {% macro postgres__has_utc_offset(text_expr) -%}
-    ({{ text_expr }} ~ '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+    ({{ text_expr }} ~ '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$')
 {%- endmacro %}
 {% macro spark__has_utc_offset(text_expr) -%}
-    ({{ text_expr }} rlike '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+    ({{ text_expr }} rlike '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$')
 {%- endmacro %}
 
-{#- ISO-8601 text to a naive UTC timestamp. With an offset or Z the instant is kept; without one the
-    text is read as wall-clock time in `default_tz`. Unparseable text gives NULL (staging quarantines
-    such rows with a reason). -#}
+{#- The text of has_utc_offset with its designator in the one form every engine reads: Z, UTC
+    and GMT (any case) as +00:00, no space before an offset. Used only when the text as delivered
+    does not cast. -#}
+{% macro utc_offset_normalized(text_expr) -%}
+    {{ return(adapter.dispatch('utc_offset_normalized', 'support_warehouse')(text_expr)) }}
+{%- endmacro %}
+{% macro default__utc_offset_normalized(text_expr) -%}
+    regexp_replace(
+        regexp_replace({{ text_expr }}, '\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
+        '\s+([+-][0-9]{2}(:?[0-9]{2})?)$', '\1'
+    )
+{%- endmacro %}
+{% macro spark__utc_offset_normalized(text_expr) -%}
+    regexp_replace(
+        regexp_replace({{ text_expr }}, '\\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
+        '\\s+([+-][0-9]{2}(:?[0-9]{2})?)$', '$1'
+    )
+{%- endmacro %}
+
+{#- True when the text ends in a word after its digits: a zone name or abbreviation
+    (`Europe/Berlin`, `EST`, `CET`), which ISO-8601 has no place for. DuckDB's and Spark's
+    timestamp casts would drop it or read it; abbreviations are ambiguous (CST), so such a time is
+    unparseable on every engine (quarantined) rather than read in LANDING_DEFAULT_TIMEZONE. -#}
+{% macro has_zone_name(text_expr) -%}
+    {{ return(adapter.dispatch('has_zone_name', 'support_warehouse')(text_expr)) }}
+{%- endmacro %}
+{% macro default__has_zone_name(text_expr) -%}
+    regexp_matches({{ text_expr }}, '[0-9]\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{%- endmacro %}
+{% macro postgres__has_zone_name(text_expr) -%}
+    ({{ text_expr }} ~ '[0-9]\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{%- endmacro %}
+{% macro spark__has_zone_name(text_expr) -%}
+    ({{ text_expr }} rlike '[0-9]\\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{%- endmacro %}
+
+{#- ISO-8601 text to a naive UTC timestamp. With an offset, Z, UTC or GMT the instant is kept;
+    without one the text is read as wall-clock time in `default_tz`; a zone name or abbreviation
+    makes it unparseable. Unparseable text gives NULL (staging quarantines such rows with a
+    reason). -#}
 {% macro text_to_utc(text_expr, default_tz=none) -%}
     {%- set tz = default_tz if default_tz is not none else "'" ~ landing_default_timezone() ~ "'" -%}
     {{ return(adapter.dispatch('text_to_utc', 'support_warehouse')(text_expr, tz)) }}
 {%- endmacro %}
 {% macro default__text_to_utc(text_expr, tz) -%}
+    {%- set text = 'trim(' ~ text_expr ~ ')' -%}
     case
-        when nullif(trim({{ text_expr }}), '') is null then null
-        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
-            then timezone('UTC', try_cast(trim({{ text_expr }}) as timestamptz))
-        else {{ local_to_utc(try_cast('trim(' ~ text_expr ~ ')', 'timestamp'), tz) }}
+        when nullif({{ text }}, '') is null then null
+        when {{ has_utc_offset(text) }}
+            then timezone('UTC', coalesce(
+                try_cast({{ text }} as timestamptz),
+                try_cast({{ utc_offset_normalized(text) }} as timestamptz)
+            ))
+        when {{ has_zone_name(text) }} then null
+        else {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
     end
 {%- endmacro %}
 {% macro postgres__text_to_utc(text_expr, tz) -%}
+    {%- set text = 'trim(' ~ text_expr ~ ')' -%}
     case
-        when nullif(trim({{ text_expr }}), '') is null then null
-        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
-            then {{ try_cast('trim(' ~ text_expr ~ ')', 'timestamptz') }} at time zone 'UTC'
-        else {{ local_to_utc(try_cast('trim(' ~ text_expr ~ ')', 'timestamp'), tz) }}
+        when nullif({{ text }}, '') is null then null
+        when {{ has_utc_offset(text) }}
+            then coalesce(
+                {{ try_cast(text, 'timestamptz') }},
+                {{ try_cast(utc_offset_normalized(text), 'timestamptz') }}
+            ) at time zone 'UTC'
+        when {{ has_zone_name(text) }} then null
+        else {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
     end
 {%- endmacro %}
 {% macro spark__text_to_utc(text_expr, tz) -%}
+    {%- set text = 'trim(' ~ text_expr ~ ')' -%}
     case
-        when nullif(trim({{ text_expr }}), '') is null then null
-        when {{ has_utc_offset('trim(' ~ text_expr ~ ')') }}
-            then to_utc_timestamp(try_cast(trim({{ text_expr }}) as timestamp), 'UTC')
-        else {{ local_to_utc('try_cast(trim(' ~ text_expr ~ ') as timestamp)', tz) }}
+        when nullif({{ text }}, '') is null then null
+        when {{ has_utc_offset(text) }}
+            then to_utc_timestamp(coalesce(
+                try_cast({{ text }} as timestamp),
+                try_cast({{ utc_offset_normalized(text) }} as timestamp)
+            ), 'UTC')
+        when {{ has_zone_name(text) }} then null
+        else {{ local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
     end
 {%- endmacro %}
 

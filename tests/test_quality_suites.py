@@ -498,3 +498,23 @@ def test_the_ingest_does_not_import_great_expectations(tmp_path: Path) -> None:
         "WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb"),
     }
     subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=env, check=True, timeout=300)
+
+
+def test_raw_timestamp_rule_reads_designators_as_staging_does() -> None:
+    """The raw suites' "values parse as timestamps" rule counts an offset after a space (Ruby's
+    `+0200`), a lower-case z and UTC as parsed, as staging does; `yesterday` is not."""
+    suite = load_suite(EXPECTATIONS_DIR / "raw_tickets.json")
+    (rule,) = [
+        e["kwargs"]["unexpected_rows_query"]
+        for e in suite.expectations
+        if str(e["kwargs"].get("description", "")).startswith("At least")
+        and "created_at values parse" in str(e["kwargs"].get("description", ""))
+    ]
+    values = ["2026-11-20 10:00:00 +0200", "2026-11-20T10:00:00z", "2026-11-20 10:00:00 UTC"]
+    with duckdb.connect() as con:
+        con.execute("create table batch (created_at varchar)")
+        con.executemany("insert into batch values (?)", [[v] for v in values])
+        sql = rule.replace("{batch}", "batch")
+        assert con.execute(sql).fetchall() == []
+        con.execute("insert into batch values ('yesterday')")
+        assert [r[1:3] for r in con.execute(sql).fetchall()] == [(1, 4)]
