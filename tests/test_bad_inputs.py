@@ -122,11 +122,18 @@ def build_landing(landing: Path) -> None:
         ),
         t / "22_wrong_type.parquet",
     )
+    write_csv(
+        t / "23_zone_name.csv",
+        TICKET_HEADER,
+        [*good_tickets("zone"), ticket("zone-bad", created_at="2026-06-01 10:00:00 Europe/Berlin")],
+    )
+    (t / "24_tab_separated.tsv").write_text("\t".join(TICKET_HEADER) + "\n")
     calls = [
         ["call_id", "queued_at", "ended_at", "direction", "hold_seconds"],
         ["call-good-1", "2026-06-01T10:00:00Z", "2026-06-01T10:05:00Z", "inbound", "10"],
         ["call-end-bad", "2026-06-01T10:00:00Z", "2026-06-01T09:00:00Z", "inbound", "10"],
         ["call-neg-bad", "2026-06-01T10:00:00Z", "2026-06-01T10:05:00Z", "inbound", "-5"],
+        ["call-nan-bad", "2026-06-01T10:00:00Z", "2026-06-01T10:05:00Z", "inbound", "NaN"],
     ]
     write_csv(landing / "calls" / "08_09_calls.csv", calls[0], calls[1:])
     surveys = [
@@ -268,6 +275,13 @@ def test_file_rejected_as_a_whole_names_file_and_problem(
     assert file in (message or "") and words in (message or "")
 
 
+def test_a_file_in_another_format_is_listed_as_ignored(loaded: dict[str, Any]) -> None:
+    ignored = loaded["first"]["tickets"].files_ignored
+    assert [f for f, _ in ignored] == ["tickets/24_tab_separated.tsv"]
+    assert "unsupported suffix" in ignored[0][1]
+    assert not q(loaded, "select 1 from raw._landing_files where source_file like '%.tsv'")
+
+
 def test_header_only_file_loads_no_rows(loaded: dict[str, Any]) -> None:
     status, message = manifest(loaded, "tickets/02_header_only.csv")
     assert status == "loaded"
@@ -311,6 +325,14 @@ def test_extra_column_is_kept_and_rows_load(loaded: dict[str, Any]) -> None:
         ("tickets", "tickets/22_wrong_type.parquet", 2, "unparseable created_at '1780000000'", 0),
         ("calls", "calls/08_09_calls.csv", 2, "ended_at before queued_at", 1),
         ("calls", "calls/08_09_calls.csv", 3, "negative hold_seconds", 1),
+        ("calls", "calls/08_09_calls.csv", 4, "unparseable hold_seconds 'NaN'", 1),
+        (
+            "tickets",
+            "tickets/23_zone_name.csv",
+            3,
+            "unparseable created_at '2026-06-01 10:00:00 Europe/Berlin'",
+            2,
+        ),
         ("survey_responses", "survey_responses/11_12_scores.csv", 2, "score 11", 1),
         ("survey_responses", "survey_responses/11_12_scores.csv", 3, "score 0", 1),
     ],
