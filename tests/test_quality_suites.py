@@ -518,3 +518,27 @@ def test_raw_timestamp_rule_reads_designators_as_staging_does() -> None:
         assert con.execute(sql).fetchall() == []
         con.execute("insert into batch values ('yesterday')")
         assert [r[1:3] for r in con.execute(sql).fetchall()] == [(1, 4)]
+
+
+def test_kb_articles_rule_finds_an_article_with_two_titles() -> None:
+    """kpi_kb_articles carries one title per article over all its months (its latest view's):
+    two titles, or a title in some months only, fail the rule; one title everywhere, or none
+    everywhere, passes."""
+    suite = load_suite(EXPECTATIONS_DIR / "kpi_kb_articles.json")
+    (rule,) = [
+        e["kwargs"]["unexpected_rows_query"]
+        for e in suite.expectations
+        if str(e["kwargs"].get("description", "")).startswith("One title per article")
+    ]
+    sql = rule.replace("{batch}", "articles")
+    with duckdb.connect() as con:
+        con.execute(
+            "create table articles as select * from (values"
+            " ('a1', date '2026-10-01', 'Reset'), ('a1', date '2026-11-01', 'Reset'),"
+            " ('a2', date '2026-10-01', null), ('a2', date '2026-11-01', null))"
+            " as t(article_id, date_month, article_title)"
+        )
+        assert con.execute(sql).fetchall() == []
+        con.execute("insert into articles values ('a1', date '2026-12-01', 'Reset password')")
+        con.execute("insert into articles values ('a2', date '2026-12-01', 'Refunds')")
+        assert sorted(r[0] for r in con.execute(sql).fetchall()) == ["a1", "a2"]
