@@ -54,12 +54,12 @@
 {#- Postgres has no try_cast (pg_input_is_valid comes with 16): the text is cast only when it has
     the shape of the type, else NULL. A value of the right shape that is still invalid (30 February,
     an integer beyond bigint) makes the statement fail instead of giving NULL. A double has at
-    most 30 digits before its point and a two-digit exponent, so it cannot overflow ('1e400' is
-    NULL, as NaN and Infinity are). -#}
+    most 30 digits before its point, 200 after it and a two-digit exponent, so it can neither
+    overflow nor underflow ('1e400' is NULL, as NaN and Infinity are). -#}
 {% macro postgres__try_cast(expr, data_type) -%}
     {%- set kind = data_type | lower | trim -%}
     {%- set patterns = {
-        'double': '^\\s*[-+]?([0-9]{1,30}[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,2})?\\s*$',
+        'double': '^\\s*[-+]?([0-9]{1,30}([.][0-9]{0,200})?|[.][0-9]{1,200})([eE][-+]?[0-9]{1,2})?\\s*$',
         'integer': '^\\s*[-+]?[0-9]{1,9}\\s*$',
         'bigint': '^\\s*[-+]?[0-9]{1,18}\\s*$',
         'date': '^\\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\\s*$',
@@ -187,43 +187,49 @@
 
 {#- The text of has_utc_offset with its designator in the one form every engine reads: Z, UTC
     and GMT (any case) as +00:00, no space before an offset. Used only when the text as delivered
-    does not cast. -#}
+    does not cast. The same patterns normalize the raw suites' timestamps
+    (orchestration/quality/raw_suites.py `_ts`; a test keeps them equal). -#}
 {% macro utc_offset_normalized(text_expr) -%}
     {{ return(adapter.dispatch('utc_offset_normalized', 'support_warehouse')(text_expr)) }}
 {%- endmacro %}
 {% macro default__utc_offset_normalized(text_expr) -%}
     regexp_replace(
         regexp_replace({{ text_expr }}, '\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
-        '\s+([+-][0-9]{2}(:?[0-9]{2})?)$', '\1'
+        '\s+([+-][0-9][0-9](:?[0-9][0-9])?)$', '\1'
     )
 {%- endmacro %}
 {% macro spark__utc_offset_normalized(text_expr) -%}
     regexp_replace(
         regexp_replace({{ text_expr }}, '\\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
-        '\\s+([+-][0-9]{2}(:?[0-9]{2})?)$', '$1'
+        '\\s+([+-][0-9][0-9](:?[0-9][0-9])?)$', '$1'
     )
 {%- endmacro %}
 
-{#- True when the text ends in a word after its digits: a zone name or abbreviation
-    (`Europe/Berlin`, `EST`, `CET`), which ISO-8601 has no place for. DuckDB's and Spark's
-    timestamp casts would drop it or read it; abbreviations are ambiguous (CST), so such a time is
-    unparseable on every engine (quarantined) rather than read in LANDING_DEFAULT_TIMEZONE. -#}
-{% macro has_zone_name(text_expr) -%}
-    {{ return(adapter.dispatch('has_zone_name', 'support_warehouse')(text_expr)) }}
+{#- True when the text has the shape of an ISO-8601 date or date-time without an offset (a date,
+    then a `T` or a space and hh:mm, optional seconds and fraction). Only such text is read as
+    wall-clock time in LANDING_DEFAULT_TIMEZONE: DuckDB's and Spark's timestamp casts drop or
+    read whatever follows the time (`Europe/Berlin`, `EST`, `GMT+02:00`, `+1`, `PM`), and a zone
+    abbreviation is ambiguous (CST), so any other text is unparseable on every engine
+    (quarantined), as PostgreSQL's shape check already made it. -#}
+{% macro is_naive_iso(text_expr) -%}
+    {{ return(adapter.dispatch('is_naive_iso', 'support_warehouse')(text_expr)) }}
 {%- endmacro %}
-{% macro default__has_zone_name(text_expr) -%}
-    regexp_matches({{ text_expr }}, '[0-9]\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{% macro default__is_naive_iso(text_expr) -%}
+    regexp_matches(
+        {{ text_expr }},
+        '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$'
+    )
 {%- endmacro %}
-{% macro postgres__has_zone_name(text_expr) -%}
-    ({{ text_expr }} ~ '[0-9]\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{% macro postgres__is_naive_iso(text_expr) -%}
+    ({{ text_expr }} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$')
 {%- endmacro %}
-{% macro spark__has_zone_name(text_expr) -%}
-    ({{ text_expr }} rlike '[0-9]\\s*[A-Za-z][A-Za-z0-9_/+-]*$')
+{% macro spark__is_naive_iso(text_expr) -%}
+    ({{ text_expr }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$')
 {%- endmacro %}
 
 {#- ISO-8601 text to a naive UTC timestamp. With an offset, Z, UTC or GMT the instant is kept;
-    without one the text is read as wall-clock time in `default_tz`; a zone name or abbreviation
-    makes it unparseable. Unparseable text gives NULL (staging quarantines such rows with a
+    with the shape of a naive ISO date or date-time it is read as wall-clock time in `default_tz`;
+    anything else (a zone name or abbreviation, AM/PM) is unparseable. Unparseable text gives NULL (staging quarantines such rows with a
     reason). -#}
 {% macro text_to_utc(text_expr, default_tz=none) -%}
     {%- set tz = default_tz if default_tz is not none else "'" ~ landing_default_timezone() ~ "'" -%}
@@ -238,8 +244,8 @@
                 try_cast({{ text }} as timestamptz),
                 try_cast({{ utc_offset_normalized(text) }} as timestamptz)
             ))
-        when {{ has_zone_name(text) }} then null
-        else {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
+        when {{ is_naive_iso(text) }}
+            then {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
     end
 {%- endmacro %}
 {% macro postgres__text_to_utc(text_expr, tz) -%}
@@ -251,8 +257,8 @@
                 {{ try_cast(text, 'timestamptz') }},
                 {{ try_cast(utc_offset_normalized(text), 'timestamptz') }}
             ) at time zone 'UTC'
-        when {{ has_zone_name(text) }} then null
-        else {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
+        when {{ is_naive_iso(text) }}
+            then {{ local_to_utc(try_cast(text, 'timestamp'), tz) }}
     end
 {%- endmacro %}
 {% macro spark__text_to_utc(text_expr, tz) -%}
@@ -264,8 +270,8 @@
                 try_cast({{ text }} as timestamp),
                 try_cast({{ utc_offset_normalized(text) }} as timestamp)
             ), 'UTC')
-        when {{ has_zone_name(text) }} then null
-        else {{ local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
+        when {{ is_naive_iso(text) }}
+            then {{ local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
     end
 {%- endmacro %}
 

@@ -542,3 +542,15 @@ def test_kb_articles_rule_finds_an_article_with_two_titles() -> None:
         con.execute("insert into articles values ('a1', date '2026-12-01', 'Reset password')")
         con.execute("insert into articles values ('a2', date '2026-12-01', 'Refunds')")
         assert sorted(r[0] for r in con.execute(sql).fetchall()) == ["a1", "a2"]
+
+
+def test_raw_suites_normalize_designators_with_stagings_patterns() -> None:
+    """The raw suites' timestamp parse and staging's `utc_offset_normalized` (DuckDB variant)
+    rewrite Z/UTC/GMT and a spaced offset with the same two patterns."""
+    from orchestration.quality.raw_suites import SPACED_OFFSET_PATTERN, UTC_DESIGNATOR_PATTERN
+
+    macros = (REPO_ROOT / "macros" / "cross_db.sql").read_text()
+    start = macros.index("{% macro default__utc_offset_normalized(")
+    body = macros[start : macros.index("{%- endmacro %}", start)]
+    assert f"'{UTC_DESIGNATOR_PATTERN}', '+00:00'" in body
+    assert f"'{SPACED_OFFSET_PATTERN}', '\\1'" in body

@@ -57,19 +57,26 @@ def _present(column: str) -> str:
     return f"nullif(trim({column}), '') is not null"
 
 
+UTC_DESIGNATOR_PATTERN = r"\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$"
+"""Z, UTC or GMT at the end, after optional spaces: read as +00:00 (macro `utc_offset_normalized`
+in macros/cross_db.sql uses the same pattern; a test keeps them equal)."""
+SPACED_OFFSET_PATTERN = r"\s+([+-][0-9][0-9](:?[0-9][0-9])?)$"
+"""An offset after spaces (Ruby's `+0200`): the spaces are dropped. No `{n}` counts: GX fills
+`{batch}` into the query with str.format."""
+
+
 def _ts(column: str) -> str:
     """The text as a DuckDB `timestamptz`, NULL when it does not parse. As in staging (macro
     `text_to_utc`), a designator DuckDB does not cast (an offset after a space, Ruby's
     `+0200`; a lower-case z) is normalized first, only for the values that do not cast as
-    delivered, so the common case costs one cast. A zone name (`Europe/Berlin`) does parse here,
-    while staging quarantines it (its quarantine gate judges that share): a regular expression per
-    value to tell them apart would cost this check about twice as much."""
+    delivered, so the common case costs one cast. Text DuckDB reads but staging does not (a zone
+    name such as `Europe/Berlin`, AM/PM) parses here and is quarantined by staging, whose gate
+    judges that share: a regular expression per value to tell them apart would cost this check
+    about twice as much."""
     text = f"trim({column})"
-    designator = r"'\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$'"
-    # no `{n}` counts: GX fills `{batch}` into the query with str.format
-    spaced_offset = r"'\s+([+-][0-9][0-9](:?[0-9][0-9])?)$'"
     normalized = (
-        f"regexp_replace(regexp_replace({text}, {designator}, '+00:00'), {spaced_offset}, '\\1')"
+        f"regexp_replace(regexp_replace({text}, '{UTC_DESIGNATOR_PATTERN}', '+00:00'),"
+        f" '{SPACED_OFFSET_PATTERN}', '\\1')"
     )
     return f"coalesce(try_cast({text} as timestamptz), try_cast({normalized} as timestamptz))"
 
