@@ -61,6 +61,19 @@ MART_SUITES = {
 }
 
 
+def suite_rule(suite_name: str, description_start: str, contains: str = "") -> str:
+    """The SQL of the one `unexpected_rows_expectation` of a suite whose description starts so
+    (and contains `contains`)."""
+    suite = load_suite(EXPECTATIONS_DIR / f"{suite_name}.json")
+    (rule,) = [
+        e["kwargs"]["unexpected_rows_query"]
+        for e in suite.expectations
+        if str(e["kwargs"].get("description", "")).startswith(description_start)
+        and contains in str(e["kwargs"].get("description", ""))
+    ]
+    return str(rule)
+
+
 def test_raw_suites_match_the_contract() -> None:
     for name, entity in ENTITIES.items():
         path = EXPECTATIONS_DIR / f"raw_{name}.json"
@@ -98,12 +111,7 @@ def test_csat_dimensions_reconcile_in_a_month_without_csat_responses() -> None:
     responses": a month with only NPS responses (kpi_survey_monthly gives it a CSAT row of 0
     responses, kpi_csat_by_dimension no row; such a month once failed the night) passes; a
     dimension whose rows lack a response fails, with the month and the two sums."""
-    suite = load_suite(EXPECTATIONS_DIR / "kpi_csat_by_dimension.json")
-    (rule,) = [
-        e["kwargs"]["unexpected_rows_query"]
-        for e in suite.expectations
-        if str(e["kwargs"].get("description", "")).startswith("Each dimension's rows")
-    ]
+    rule = suite_rule("kpi_csat_by_dimension", "Each dimension's rows")
     sql = rule.replace("{batch}", "marts.kpi_csat_by_dimension")
     with duckdb.connect() as con:
         con.execute("create schema marts")
@@ -503,13 +511,7 @@ def test_the_ingest_does_not_import_great_expectations(tmp_path: Path) -> None:
 def test_raw_timestamp_rule_reads_designators_as_staging_does() -> None:
     """The raw suites' "values parse as timestamps" rule counts an offset after a space (Ruby's
     `+0200`), a lower-case z and UTC as parsed, as staging does; `yesterday` is not."""
-    suite = load_suite(EXPECTATIONS_DIR / "raw_tickets.json")
-    (rule,) = [
-        e["kwargs"]["unexpected_rows_query"]
-        for e in suite.expectations
-        if str(e["kwargs"].get("description", "")).startswith("At least")
-        and "created_at values parse" in str(e["kwargs"].get("description", ""))
-    ]
+    rule = suite_rule("raw_tickets", "At least", contains="created_at values parse")
     values = ["2026-11-20 10:00:00 +0200", "2026-11-20T10:00:00z", "2026-11-20 10:00:00 UTC"]
     with duckdb.connect() as con:
         con.execute("create table batch (created_at varchar)")
@@ -524,12 +526,7 @@ def test_kb_articles_rule_finds_an_article_with_two_titles() -> None:
     """kpi_kb_articles carries one title per article over all its months (its latest view's):
     two titles, or a title in some months only, fail the rule; one title everywhere, or none
     everywhere, passes."""
-    suite = load_suite(EXPECTATIONS_DIR / "kpi_kb_articles.json")
-    (rule,) = [
-        e["kwargs"]["unexpected_rows_query"]
-        for e in suite.expectations
-        if str(e["kwargs"].get("description", "")).startswith("One title per article")
-    ]
+    rule = suite_rule("kpi_kb_articles", "One title per article")
     sql = rule.replace("{batch}", "articles")
     with duckdb.connect() as con:
         con.execute(
