@@ -40,6 +40,7 @@ from typing import Any
 import psutil
 from tqdm import tqdm
 
+from orchestration import cli
 from orchestration.settings import REPO_ROOT, full_build_threads
 
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -448,12 +449,25 @@ def main(argv: list[str] | None = None) -> None:
         " of data and a nightly job with no new file, on generated data; prints wall time and"
         " peak memory per step and writes them as Markdown to bench-results/.",
     )
-    parser.add_argument("--tickets", type=int, default=100_000, help="tickets to generate")
-    parser.add_argument("--seed", type=int, default=7, help="generator seed")
-    parser.add_argument("--keep", type=Path, default=None, help="work in DIR and keep it")
+    parser.add_argument(
+        "--tickets",
+        type=cli.positive_int,
+        default=100_000,
+        help="tickets to generate (default: 100000)",
+    )
+    parser.add_argument(
+        "--seed", type=cli.non_negative_int, default=7, help="generator seed (default: 7)"
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        type=cli.folder,
+        default=None,
+        help="work in DIR and keep it (default: a temporary folder, removed at the end)",
+    )
     parser.add_argument(
         "--late-window-days",
-        type=int,
+        type=cli.positive_int,
         default=None,
         help="draw the day's late and moved records from the rows of its last N days only"
         " (default: from the whole history)",
@@ -473,4 +487,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main, "python -m orchestration.bench")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.cli import check_warehouse_file, run
 from orchestration.settings import Settings
 
 HEADLINES: dict[str, str] = {
@@ -54,8 +55,7 @@ def headline_kpis(con: duckdb.DuckDBPyConnection) -> list[tuple[str, object]]:
 
 
 def render_summary(warehouse_path: Path) -> str:
-    if not warehouse_path.exists():
-        raise SystemExit(f"No warehouse at {warehouse_path}: run `make run` first.")
+    check_warehouse_file(warehouse_path)
     con = duckdb.connect(str(warehouse_path), read_only=True)
     try:
         counts = mart_row_counts(con)
@@ -86,4 +86,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main, "python -m orchestration.summary")

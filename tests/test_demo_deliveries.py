@@ -149,3 +149,22 @@ def test_a_row_without_a_readable_date_stays_with_the_history(tmp_path: Path) ->
     assert history == {"cu_empty", "cu_bad", "cu_old"}
     assert day == {"cu_new"}
     assert [(c.history_rows, c.day_rows) for c in counts] == [(3, 1)]
+
+
+def test_command_refuses_a_source_without_entities_and_overlapping_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "landing" / "tickets").mkdir(parents=True)
+    common = ["--day-dir", str(tmp_path / "day"), "--day", "2025-01-01"]
+    for source, history, words in [
+        (tmp_path / "empty", tmp_path / "h", "holds no entity folder"),
+        (tmp_path / "landing", tmp_path / "landing" / "h", "overlaps --source"),
+    ]:
+        source.mkdir(exist_ok=True)
+        with pytest.raises(SystemExit) as exited:
+            deliveries.main(["--source", str(source), "--history", str(history), *common])
+        assert exited.value.code == 2
+        assert words in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        deliveries.main(["--source", str(tmp_path / "landing"), "--history", "h", *common[:2]])
+    assert "--day" in capsys.readouterr().err

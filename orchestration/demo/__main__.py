@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sys
 import time
 
+from orchestration.cli import iso_date, non_negative_int, positive_int, run
 from orchestration.demo.generator import (
     DEFAULT_DAYS,
     DEFAULT_SEED,
@@ -16,25 +16,25 @@ from orchestration.demo.generator import (
 )
 from orchestration.demo.writer import FORMATS, add_landing_out_argument, has_data_files
 
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
+EARLIEST_END_DATE = dt.date(2000, 1, 1)
+LATEST_END_DATE = dt.date(2199, 12, 31)
+"""The range --end-date accepts: data a help desk could have (the generator's timestamps are
+pandas nanosecond timestamps, which end in 2262)."""
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+def _end_date(text: str) -> dt.date:
+    value = iso_date(text)
+    if not EARLIEST_END_DATE <= value <= LATEST_END_DATE:
+        raise argparse.ArgumentTypeError(
+            f"must be between {EARLIEST_END_DATE} and {LATEST_END_DATE}, not {value}"
+        )
     return value
 
 
 def _days(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_DAYS}")
+    value = positive_int(text)
+    if value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_DAYS}, not {value}")
     return value
 
 
@@ -51,19 +51,22 @@ def parser() -> argparse.ArgumentParser:
     add_landing_out_argument(p)
     p.add_argument(
         "--tickets",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_TICKETS,
         help=f"number of tickets; other entities scale with it (default: {DEFAULT_TICKETS})",
     )
     p.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})"
+        "--seed",
+        type=non_negative_int,
+        default=DEFAULT_SEED,
+        help=f"random seed, 0 or more (default: {DEFAULT_SEED})",
     )
     p.add_argument(
         "--format", dest="fmt", choices=FORMATS, default="csv", help="file format (default: csv)"
     )
     p.add_argument(
         "--end-date",
-        type=_date,
+        type=_end_date,
         default=None,
         help="last day of data, YYYY-MM-DD; nothing is later than its 23:59:59 UTC "
         "(default: today, UTC)",
@@ -76,7 +79,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--files-per-entity",
-        type=_positive,
+        type=positive_int,
         default=1,
         help="split each large entity into this many files, e.g. tickets_0001.csv (default: 1)",
     )
@@ -117,4 +120,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main, "python -m orchestration.demo")

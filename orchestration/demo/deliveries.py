@@ -33,6 +33,8 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
+from orchestration.cli import existing_folder, folder, iso_date, positive_int, run, share
+
 HISTORY_FILE = "delivery_1_history.csv"
 DAY_FILE = "delivery_2_{day}.csv"
 
@@ -272,21 +274,21 @@ def parser() -> argparse.ArgumentParser:
             "to test and benchmark the incremental nightly refresh."
         ),
     )
-    p.add_argument("--source", type=Path, required=True, help="generated landing folder (CSV)")
-    p.add_argument("--history", type=Path, required=True, help="folder for the history delivery")
-    p.add_argument("--day-dir", type=Path, required=True, help="folder for the day's delivery")
     p.add_argument(
-        "--day", type=dt.date.fromisoformat, required=True, help="the new day, YYYY-MM-DD (UTC)"
+        "--source", type=existing_folder, required=True, help="generated landing folder (CSV)"
     )
+    p.add_argument("--history", type=folder, required=True, help="folder for the history delivery")
+    p.add_argument("--day-dir", type=folder, required=True, help="folder for the day's delivery")
+    p.add_argument("--day", type=iso_date, required=True, help="the new day, YYYY-MM-DD (UTC)")
     p.add_argument(
         "--late-share",
-        type=float,
+        type=share,
         default=0.005,
         help="share of older events and surveys delivered late, with the day (default: 0.005)",
     )
     p.add_argument(
         "--late-window-days",
-        type=int,
+        type=positive_int,
         default=None,
         help="draw the late, changed and moved shares only from rows dated within this many "
         "days before --day (default: from every older row)",
@@ -296,7 +298,15 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    source = args.source.resolve()
+    for option, target in (("--history", args.history), ("--day-dir", args.day_dir)):
+        resolved = target.resolve()
+        if resolved == source or source in resolved.parents or resolved in source.parents:
+            p.error(f"{option} {target} overlaps --source {args.source}: use a folder of its own")
+    if not any((args.source / entity).is_dir() for entity in RULES):
+        p.error(f"--source {args.source} holds no entity folder ({', '.join(RULES)})")
     counts = split_landing(
         args.source,
         args.history,
@@ -313,4 +323,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main, "python -m orchestration.demo.deliveries")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import os
 import re
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from orchestration.cli import folder, landing_default
 from orchestration.ingest.contract import ENTITIES, FILE_SUFFIXES
 
 FORMATS = tuple(s.lstrip(".") for s in FILE_SUFFIXES)
@@ -123,8 +123,8 @@ def add_landing_out_argument(parser: argparse.ArgumentParser, note: str = "") ->
     the nightly job reads ($LANDING_DIR, else data/landing)."""
     parser.add_argument(
         "--out",
-        type=Path,
-        default=Path(os.environ.get("LANDING_DIR") or "data/landing"),
+        type=folder,
+        default=landing_default(),
         help="landing folder to write <entity>/ folders into (default: $LANDING_DIR, else "
-        f"data/landing){note}",
+        f"data/landing of the repository, the folder the nightly job reads){note}",
     )

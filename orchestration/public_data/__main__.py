@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from orchestration.cli import run
 from orchestration.demo.writer import add_landing_out_argument, has_data_files
 from orchestration.public_data.convert import CONVERTERS, convert_all, datasets_dir
 
@@ -55,9 +56,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: folder not found under {args.datasets}, skipped")
             continue
         print(f"{name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    if not any(sum(counts.values()) for counts in report.values()):
+        print(
+            f"no data set converted: none of {', '.join(sorted(CONVERTERS))} was found under "
+            f"{args.datasets} with rows to convert",
+            file=sys.stderr,
+        )
+        return 2
     print(f"landing files written to {args.out}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run(main, "python -m orchestration.public_data")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import cli
 from orchestration.ingest.readers import quote_ident, quote_literal
 
 RAW_SCHEMA = "raw"
@@ -53,11 +54,16 @@ def export_raw_tables(warehouse: Path, out_dir: Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
+        prog="python -m orchestration.scale_out.raw_export",
         description="Export the DuckDB raw schema to Parquet (one folder per table) so that "
-        "Spark (or any engine reading Parquet) can register the same raw tables."
+        "Spark (or any engine reading Parquet) can register the same raw tables.",
     )
-    parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file")
-    parser.add_argument("--out", type=Path, required=True, help="folder to write <table>/ into")
+    parser.add_argument(
+        "--warehouse", type=cli.warehouse_file, required=True, help="DuckDB warehouse file"
+    )
+    parser.add_argument(
+        "--out", type=cli.folder, required=True, help="folder to write <table>/ into"
+    )
     args = parser.parse_args(argv)
     counts = export_raw_tables(args.warehouse, args.out)
     for table, rows in counts.items():
@@ -65,4 +71,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    cli.run(main, "python -m orchestration.scale_out.raw_export")

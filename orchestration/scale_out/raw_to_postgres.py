@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import cli
 from orchestration.ingest.readers import quote_ident, quote_literal
 from orchestration.scale_out.raw_export import RAW_SCHEMA
 
@@ -81,14 +82,26 @@ def copy_raw_tables(warehouse: Path, dsn: str) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description="Copy the DuckDB raw schema into Postgres schema raw (replaced)."
+        prog="python -m orchestration.scale_out.raw_to_postgres",
+        description="Copy the DuckDB raw schema into Postgres schema raw (replaced).",
     )
-    parser.add_argument("--warehouse", type=Path, required=True, help="DuckDB warehouse file")
+    parser.add_argument(
+        "--warehouse", type=cli.warehouse_file, required=True, help="DuckDB warehouse file"
+    )
     parser.add_argument("--dsn", required=True, help="libpq connection string of the database")
     args = parser.parse_args(argv)
     for table, rows in copy_raw_tables(args.warehouse, args.dsn).items():
         print(f"{table}: {rows} rows")
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """The runner's user errors plus psycopg2's (a DSN that does not connect)."""
+    try:
+        import psycopg2
+    except ImportError:
+        return cli.USER_ERRORS
+    return (*cli.USER_ERRORS, psycopg2.Error)
+
+
 if __name__ == "__main__":
-    main()
+    cli.run(main, "python -m orchestration.scale_out.raw_to_postgres", _user_errors())
