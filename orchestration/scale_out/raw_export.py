@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     counts = export_raw_tables(args.warehouse, args.out)
+    if not counts:
+        parser.error(f"{args.warehouse} has no raw tables (schema raw): load it first (make run)")
     for table, rows in counts.items():
         print(f"{table}: {rows} rows")
 
