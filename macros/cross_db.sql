@@ -167,70 +167,89 @@
     end
 {%- endmacro %}
 
-{#- True when the text ends in a UTC offset, Z, UTC or GMT after a time of day (ISO-8601; the
-    zone designator may follow a space, as in Ruby's `2024-05-01 09:30:00 +0200` or `... UTC`). -#}
-{% macro has_utc_offset(text_expr) -%}
-    {{ return(adapter.dispatch('has_utc_offset', 'support_warehouse')(text_expr)) }}
+{#- Regular expressions on text, each pattern written once with single backslashes (the subset
+    used here means the same in DuckDB's RE2, PostgreSQL's ARE and Spark's Java regex): Spark's
+    SQL strings unescape backslashes, so its variants double them, and its replacement strings
+    name a group as `$1` instead of `\1`. -#}
+{% macro matches_pattern(text_expr, pattern) -%}
+    {{ return(adapter.dispatch('matches_pattern', 'support_warehouse')(text_expr, pattern)) }}
 {%- endmacro %}
-{% macro default__has_utc_offset(text_expr) -%}
-    regexp_matches(
-        {{ text_expr }},
-        '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$'
+{% macro default__matches_pattern(text_expr, pattern) -%}
+    regexp_matches({{ text_expr }}, '{{ pattern }}')
+{%- endmacro %}
+{% macro postgres__matches_pattern(text_expr, pattern) -%}
+    ({{ text_expr }} ~ '{{ pattern }}')
+{%- endmacro %}
+{% macro spark__matches_pattern(text_expr, pattern) -%}
+    ({{ text_expr }} rlike '{{ pattern | replace("\\", "\\\\") }}')
+{%- endmacro %}
+
+{#- The text with the first match of `pattern` replaced (`\1` in `replacement` is the first
+    group). -#}
+{% macro replace_pattern(text_expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('replace_pattern', 'support_warehouse')(
+        text_expr, pattern, replacement
+    )) }}
+{%- endmacro %}
+{% macro default__replace_pattern(text_expr, pattern, replacement) -%}
+    regexp_replace({{ text_expr }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+{% macro spark__replace_pattern(text_expr, pattern, replacement) -%}
+    regexp_replace(
+        {{ text_expr }}, '{{ pattern | replace("\\", "\\\\") }}', '{{ replacement | replace("\\1", "$1") }}'
     )
 {%- endmacro %}
-{% macro postgres__has_utc_offset(text_expr) -%}
-    ({{ text_expr }} ~ '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+
+{#- A time of day followed by a UTC offset, Z, UTC or GMT at the end (ISO-8601; the designator may
+    follow a space, as in Ruby's `2024-05-01 09:30:00 +0200` or `... UTC`). -#}
+{% macro utc_offset_pattern() -%}
+[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$
 {%- endmacro %}
-{% macro spark__has_utc_offset(text_expr) -%}
-    ({{ text_expr }} rlike '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?\\s*([zZ]|[uU][tT][cC]|[gG][mM][tT]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+
+{#- Z, UTC or GMT at the end, after optional spaces (read as +00:00), and an offset after spaces
+    (the spaces dropped). No `{n}` counts in the second: the raw suites (orchestration/quality/
+    raw_suites.py `_ts`) use the same two patterns in GX queries, which fill `{batch}` with
+    str.format; a test keeps them equal. -#}
+{% macro utc_designator_pattern() -%}
+\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$
+{%- endmacro %}
+{% macro spaced_offset_pattern() -%}
+\s+([+-][0-9][0-9](:?[0-9][0-9])?)$
+{%- endmacro %}
+
+{#- An ISO-8601 date or date-time without an offset: a date, then a `T` or a space and hh:mm,
+    optional seconds and fraction. -#}
+{% macro naive_iso_pattern() -%}
+^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$
+{%- endmacro %}
+
+{% macro has_utc_offset(text_expr) -%}
+    {{ matches_pattern(text_expr, utc_offset_pattern()) }}
 {%- endmacro %}
 
 {#- The text of has_utc_offset with its designator in the one form every engine reads: Z, UTC
     and GMT (any case) as +00:00, no space before an offset. Used only when the text as delivered
-    does not cast. The same patterns normalize the raw suites' timestamps
-    (orchestration/quality/raw_suites.py `_ts`; a test keeps them equal). -#}
+    does not cast. -#}
 {% macro utc_offset_normalized(text_expr) -%}
-    {{ return(adapter.dispatch('utc_offset_normalized', 'support_warehouse')(text_expr)) }}
-{%- endmacro %}
-{% macro default__utc_offset_normalized(text_expr) -%}
-    regexp_replace(
-        regexp_replace({{ text_expr }}, '\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
-        '\s+([+-][0-9][0-9](:?[0-9][0-9])?)$', '\1'
-    )
-{%- endmacro %}
-{% macro spark__utc_offset_normalized(text_expr) -%}
-    regexp_replace(
-        regexp_replace({{ text_expr }}, '\\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$', '+00:00'),
-        '\\s+([+-][0-9][0-9](:?[0-9][0-9])?)$', '$1'
-    )
+    {{ replace_pattern(
+        replace_pattern(text_expr, utc_designator_pattern(), '+00:00'),
+        spaced_offset_pattern(),
+        '\\1'
+    ) }}
 {%- endmacro %}
 
-{#- True when the text has the shape of an ISO-8601 date or date-time without an offset (a date,
-    then a `T` or a space and hh:mm, optional seconds and fraction). Only such text is read as
-    wall-clock time in LANDING_DEFAULT_TIMEZONE: DuckDB's and Spark's timestamp casts drop or
-    read whatever follows the time (`Europe/Berlin`, `EST`, `GMT+02:00`, `+1`, `PM`), and a zone
-    abbreviation is ambiguous (CST), so any other text is unparseable on every engine
-    (quarantined), as PostgreSQL's shape check already made it. -#}
+{#- Only text of naive_iso_pattern is read as wall-clock time in LANDING_DEFAULT_TIMEZONE:
+    DuckDB's and Spark's timestamp casts drop or read whatever follows the time (`Europe/Berlin`,
+    `EST`, `GMT+02:00`, `+1`, `PM`), and a zone abbreviation is ambiguous (CST), so any other text
+    is unparseable on every engine (quarantined), as PostgreSQL's shape check already made it. -#}
 {% macro is_naive_iso(text_expr) -%}
-    {{ return(adapter.dispatch('is_naive_iso', 'support_warehouse')(text_expr)) }}
-{%- endmacro %}
-{% macro default__is_naive_iso(text_expr) -%}
-    regexp_matches(
-        {{ text_expr }},
-        '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$'
-    )
-{%- endmacro %}
-{% macro postgres__is_naive_iso(text_expr) -%}
-    ({{ text_expr }} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$')
-{%- endmacro %}
-{% macro spark__is_naive_iso(text_expr) -%}
-    ({{ text_expr }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?)?$')
+    {{ matches_pattern(text_expr, naive_iso_pattern()) }}
 {%- endmacro %}
 
 {#- ISO-8601 text to a naive UTC timestamp. With an offset, Z, UTC or GMT the instant is kept;
     with the shape of a naive ISO date or date-time it is read as wall-clock time in `default_tz`;
-    anything else (a zone name or abbreviation, AM/PM) is unparseable. Unparseable text gives NULL (staging quarantines such rows with a
-    reason). -#}
+    anything else (a zone name or abbreviation, AM/PM) is unparseable. Unparseable text gives NULL
+    (staging quarantines such rows with a reason). -#}
 {% macro text_to_utc(text_expr, default_tz=none) -%}
     {%- set tz = default_tz if default_tz is not none else "'" ~ landing_default_timezone() ~ "'" -%}
     {{ return(adapter.dispatch('text_to_utc', 'support_warehouse')(text_expr, tz)) }}

@@ -542,12 +542,16 @@ def test_kb_articles_rule_finds_an_article_with_two_titles() -> None:
 
 
 def test_raw_suites_normalize_designators_with_stagings_patterns() -> None:
-    """The raw suites' timestamp parse and staging's `utc_offset_normalized` (DuckDB variant)
-    rewrite Z/UTC/GMT and a spaced offset with the same two patterns."""
+    """The raw suites' timestamp parse and staging's `utc_offset_normalized` rewrite Z/UTC/GMT
+    and a spaced offset with the same two patterns (macros `utc_designator_pattern`,
+    `spaced_offset_pattern`)."""
     from orchestration.quality.raw_suites import SPACED_OFFSET_PATTERN, UTC_DESIGNATOR_PATTERN
 
     macros = (REPO_ROOT / "macros" / "cross_db.sql").read_text()
-    start = macros.index("{% macro default__utc_offset_normalized(")
-    body = macros[start : macros.index("{%- endmacro %}", start)]
-    assert f"'{UTC_DESIGNATOR_PATTERN}', '+00:00'" in body
-    assert f"'{SPACED_OFFSET_PATTERN}', '\\1'" in body
+
+    def body(name: str) -> str:
+        start = macros.index("-%}", macros.index(f"{{% macro {name}() -%}}")) + len("-%}")
+        return macros[start : macros.index("{%- endmacro %}", start)].strip()
+
+    assert body("utc_designator_pattern") == UTC_DESIGNATOR_PATTERN
+    assert body("spaced_offset_pattern") == SPACED_OFFSET_PATTERN

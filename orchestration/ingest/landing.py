@@ -94,15 +94,9 @@ def _scan(landing_dir: Path) -> tuple[dict[str, list[Path]], list[IgnoredFile]]:
     return found, ignored
 
 
-def discover_files(landing_dir: Path) -> dict[str, list[Path]]:
-    """Data files per entity, each list sorted by path relative to the landing folder.
-
-    Every entity of the contract is a key (an empty list when it has no file). Entity folders are
-    searched recursively. Hidden files and folders (a name starting with `.`) are skipped;
-    unknown folders, loose files and unsupported suffixes are ignored with a log message
-    (`ignored_files` lists them for the ingest step's checks). A missing landing folder gives
-    empty lists (see `require_files` for the error).
-    """
+def scan_landing(landing_dir: Path) -> tuple[dict[str, list[Path]], list[IgnoredFile]]:
+    """The data files per entity (as `discover_files`) and the files and folders it ignores,
+    hidden ones aside (as `ignored_files`), from one walk of the folder; logs what it ignores."""
     landing_dir = Path(landing_dir)
     if not landing_dir.is_dir():
         logger.warning("Landing folder %s does not exist", landing_dir)
@@ -112,7 +106,19 @@ def discover_files(landing_dir: Path) -> dict[str, list[Path]]:
             logger.info("Ignoring hidden file %s", item.path)
         else:
             logger.warning("Ignoring %s: %s", item.path, item.reason)
-    return found
+    return found, [item for item in ignored if not item.hidden]
+
+
+def discover_files(landing_dir: Path) -> dict[str, list[Path]]:
+    """Data files per entity, each list sorted by path relative to the landing folder.
+
+    Every entity of the contract is a key (an empty list when it has no file). Entity folders are
+    searched recursively. Hidden files and folders (a name starting with `.`) are skipped;
+    unknown folders, loose files and unsupported suffixes are ignored with a log message
+    (`ignored_files` lists them for the ingest step's checks). A missing landing folder gives
+    empty lists (see `require_files` for the error).
+    """
+    return scan_landing(landing_dir)[0]
 
 
 def ignored_files(landing_dir: Path) -> list[IgnoredFile]:

@@ -25,11 +25,10 @@ import pyarrow as pa
 
 from orchestration.ingest.contract import ENTITIES, Entity
 from orchestration.ingest.landing import (
-    discover_files,
     file_format,
-    ignored_files,
     relative_name,
     require_files,
+    scan_landing,
 )
 from orchestration.ingest.readers import (
     FileRejected,
@@ -437,9 +436,8 @@ def load_landing(
     """
     landing_dir = Path(landing_dir)
     selected = _select_entities(entities)
-    files = discover_files(landing_dir)
+    files, ignored = scan_landing(landing_dir)
     require_files(landing_dir, files)
-    ignored = ignored_files(landing_dir)
     ensure_raw_tables(con)
     # Every call is one load run: the raw suites judge the rows of the latest run, the quarantine
     # gate the rows of each entity's latest run that delivered files.

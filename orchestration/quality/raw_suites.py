@@ -58,8 +58,8 @@ def _present(column: str) -> str:
 
 
 UTC_DESIGNATOR_PATTERN = r"\s*([zZ]|[uU][tT][cC]|[gG][mM][tT])$"
-"""Z, UTC or GMT at the end, after optional spaces: read as +00:00 (macro `utc_offset_normalized`
-in macros/cross_db.sql uses the same pattern; a test keeps them equal)."""
+"""Z, UTC or GMT at the end, after optional spaces: read as +00:00 (the macro
+`utc_designator_pattern` in macros/cross_db.sql, which staging uses; a test keeps them equal)."""
 SPACED_OFFSET_PATTERN = r"\s+([+-][0-9][0-9](:?[0-9][0-9])?)$"
 """An offset after spaces (Ruby's `+0200`): the spaces are dropped. No `{n}` counts: GX fills
 `{batch}` into the query with str.format."""
