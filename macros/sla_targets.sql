@@ -22,8 +22,12 @@ first_response_targets as (
 ),
 
 next_response_targets as (
-    -- Every customer turn after the first response (the first turn is the first_response SLA),
-    -- with the business clock reading of its start from the turns model.
+    -- Every customer turn after the first response (the turn it answered is the first_response
+    -- SLA), with the business clock reading of its start from the turns model. A turn that
+    -- starts at the first response's instant (a date- or minute-precision export, a reply
+    -- recorded before the ticket's creation and counted at it) follows it unless the first
+    -- response is its own reply: the order of the conversation (time, then event id) decides,
+    -- so one exchange is never both a first_response and a next_response target.
     select
         turns.ticket_id,
         'next_response' as sla_metric,
@@ -35,7 +39,9 @@ next_response_targets as (
     from {{ turns }} as turns
     inner join {{ milestones }} as milestones
         on turns.ticket_id = milestones.ticket_id
-    where turns.turn_started_at >= milestones.first_response_at
+    where
+        turns.turn_started_at >= milestones.first_response_at
+        and coalesce(turns.reply_event_id != milestones.first_response_event_id, true)
 ),
 
 resolution_targets as (

@@ -62,6 +62,27 @@ assignee_changes as (
     group by 1
 ),
 
+replies_sequenced as (
+    select
+        ticket_id,
+        event_id,
+        row_number() over (
+            partition by ticket_id order by created_at, event_id
+        ) as reply_number
+    from events
+    where is_public_agent_reply
+),
+
+first_replies as (
+    -- The first public agent reply itself: the SLA targets tell the customer turn it answered
+    -- from a turn that starts after it at the same instant (macros/sla_targets.sql).
+    select
+        ticket_id,
+        event_id as first_response_event_id
+    from replies_sequenced
+    where reply_number = 1
+),
+
 aggregated as (
     select
         ticket_id,
@@ -81,9 +102,12 @@ aggregated as (
 joined as (
     select
         aggregated.*,
+        first_replies.first_response_event_id,
         coalesce(assignee_changes.assignee_changes_count, 0) as assignee_changes_count,
         {{ refreshed_at() }} as _refreshed_at
     from aggregated
+    left join first_replies
+        on aggregated.ticket_id = first_replies.ticket_id
     left join assignee_changes
         on aggregated.ticket_id = assignee_changes.ticket_id
 )

@@ -63,6 +63,7 @@ milestones as (
         tickets_estimated.created_at,
         {{ not_before('activity.first_response_at', 'tickets_estimated.created_at') }}
             as first_response_at,
+        activity.first_response_event_id,
         coalesce(
             {{ not_before('activity.first_solved_at', 'tickets_estimated.created_at') }},
             tickets_estimated.estimated_solved_at
@@ -172,6 +173,7 @@ measured as (
         and milestones.reopens_count = 0 as is_two_touch_resolution,
         milestones.created_at,
         milestones.first_response_at,
+        milestones.first_response_event_id,
         milestones.first_solved_at,
         milestones.last_solved_at,
         business_minutes.created_clock_seconds,

@@ -128,7 +128,11 @@ clipped as (
     -- A period in an unsolved status that has not ended by the as-of instant is current: its
     -- clock runs to that instant and never beyond. A ticket resting in solved or closed has no
     -- running clock: its current period has no end and no duration (so the stored periods of
-    -- such a ticket do not change as the as-of instant moves on).
+    -- such a ticket do not change as the as-of instant moves on). A change at the as-of instant
+    -- itself has happened (the period before it ended, as `ended_at > as-of` says), so the period
+    -- it starts is current, with no time yet: left out, the ticket would have no current period,
+    -- hence no running clock, and an incremental run would never give it its time (a ticket
+    -- created at that instant likewise).
     select
         periods.ticket_id,
         periods.period_number,
@@ -155,7 +159,7 @@ clipped as (
     from periods
     left join as_of_clock
         on periods.schedule_id = as_of_clock.schedule_id
-    where periods.started_at < {{ as_of_timestamp() }}
+    where periods.started_at <= {{ as_of_timestamp() }}
 ),
 
 measured as (
