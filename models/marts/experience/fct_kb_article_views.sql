@@ -3,7 +3,9 @@
     on the customer's contacts, so the unit of refresh is a customer's views (a view with no
     customer is a unit of its own). A customer's views are recomputed when one of them was
     written since this model's last build (also the customer a view moved away from), when one
-    of the customer's contacts was, or while a view's deflection window is still open. The rows
+    of the customer's contacts was (also the customer a contact moved away from: its replaced row
+    in int_contact_versions_replaced names it), or while a view's deflection window is still
+    open. The rows
     it replaces go to int_kb_article_view_versions_replaced, for the KPI rollups by article and
     week. -#}
 {%- set refresh = {
@@ -12,6 +14,7 @@
     'upstream': [
         ['stg_landing__kb_article_views', 'coalesce(customer_id, view_id)', 'view_id'],
         ['fct_contacts', 'customer_id'],
+        ['int_contact_versions_replaced', 'customer_id'],
     ],
     'running_clock': 'customer_id is not null and is_self_service_resolution is null',
 } -%}
