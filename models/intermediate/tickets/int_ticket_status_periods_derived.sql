@@ -1,6 +1,9 @@
 {%- set unsolved = "('new', 'open', 'pending', 'on_hold')" -%}
 {#- A ticket whose current period is in an unsolved status has a running clock: that period runs
-    to the as-of instant, so an incremental run recomputes the ticket (macros/refresh_scope.sql). -#}
+    to the as-of instant, so an incremental run recomputes the ticket (macros/refresh_scope.sql).
+    So has one whose current period ends after the as-of instant (an event delivered with a time
+    past it: a pinned as_of, another system's clock): the next run, at a later instant, must
+    start the period that change opens, also when the ticket rests in solved until then. -#}
 {%- set refresh = {
     'key': 'ticket_id',
     'upstream': [
@@ -8,7 +11,7 @@
         ['stg_landing__ticket_events', 'ticket_id'],
     ],
     'earlier_versions': ['ticket_events'],
-    'running_clock': 'is_current and status in ' ~ unsolved,
+    'running_clock': 'is_current and (status in ' ~ unsolved ~ ' or has_change_after_as_of)',
     'changed': ['schedule'],
 } -%}
 {{ refreshed_by_scope(refresh) }}
@@ -139,6 +142,7 @@ clipped as (
         periods.status,
         periods.schedule_id,
         periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }} as is_current,
+        coalesce(periods.ended_at > {{ as_of_timestamp() }}, false) as has_change_after_as_of,
         periods.started_at,
         case
             when periods.ended_at is null or periods.ended_at > {{ as_of_timestamp() }}
@@ -169,6 +173,7 @@ measured as (
         status,
         schedule_id,
         is_current,
+        has_change_after_as_of,
         is_reopen,
         started_at,
         ended_at,
