@@ -15,7 +15,9 @@ A nightly refresh sees the second delivery as one day of new data, with what rea
   in the history and comes again with the day in its current segment;
 - **moved re-deliveries**: a share of older ticket events, chat messages and survey responses
   (chosen the same way) was delivered in the history under another ticket or conversation, and
-  comes again with the day under its own: the parent it left must lose it.
+  comes again with the day under its own: the parent it left must lose it; likewise a share of
+  older calls was delivered under another customer (the customer it left loses the contact, and
+  the knowledge-base views it followed may become deflections).
 
 Loading the history, refreshing, then loading the day and refreshing incrementally must give the
 same warehouse as loading both and rebuilding from scratch: the incremental-refresh test and
@@ -73,7 +75,7 @@ RULES: dict[str, SplitRule] = {
     ),
     "chat_conversations": SplitRule("started_at", redeliver_after_column="ended_at"),
     "chat_messages": SplitRule("sent_at", moved=("message_id", "conversation_id")),
-    "calls": SplitRule("queued_at"),
+    "calls": SplitRule("queued_at", moved=("call_id", "customer_id")),
     "survey_responses": SplitRule(
         "responded_at", late_key="response_id", moved=("response_id", "ticket_id")
     ),
