@@ -70,14 +70,17 @@ class MutationProject:
             "test_type:unit"
         ]
         target = self.root / "target"
-        subprocess.run(
+        run_results = target / "run_results.json"
+        run_results.unlink(missing_ok=True)  # never read the previous run's results
+        done = subprocess.run(
             [DBT, "test", "--quiet", "--select", *select, "--target-path", str(target)],
             cwd=self.root,
             env=self.env,
             capture_output=True,
             text=True,
         )
-        results = json.loads((target / "run_results.json").read_text())["results"]
+        assert run_results.is_file(), f"dbt ran no test:\n{done.stdout}\n{done.stderr}"
+        results = json.loads(run_results.read_text())["results"]
         return {r["unique_id"]: r["status"] for r in results}
 
 

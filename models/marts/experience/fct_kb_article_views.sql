@@ -5,9 +5,8 @@
     written since this model's last build (also the customer a view moved away from), when one
     of the customer's contacts was (also the customer a contact moved away from: its replaced row
     in int_contact_versions_replaced names it), or while a view's deflection window is still
-    open. The rows
-    it replaces go to int_kb_article_view_versions_replaced, for the KPI rollups by article and
-    week. -#}
+    open. The rows it replaces go to int_kb_article_view_versions_replaced, for the KPI rollups
+    by article and week. -#}
 {%- set refresh = {
     'key': 'coalesce(customer_id, view_id)',
     'keep_replaced': 'int_kb_article_view_versions_replaced',
