@@ -12,8 +12,8 @@ from orchestration.ingest.landing import (
     EmptyLandingError,
     discover_files,
     file_format,
-    ignored_files,
     require_files,
+    scan_landing,
 )
 from orchestration.settings import REPO_ROOT, Settings
 
@@ -106,7 +106,7 @@ def test_discover_files_sorted_recursive_and_filtered(
     assert "unknown_entity" in messages
     assert "loose.csv" in messages
     assert ".hidden.csv" in messages
-    ignored = {(f.entity, f.path): f.reason for f in ignored_files(tmp_path)}
+    ignored = {(f.entity, f.path): f.reason for f in scan_landing(tmp_path)[1]}
     assert set(ignored) == {
         ("tickets", "tickets/notes.txt"),
         (None, "unknown_entity/"),

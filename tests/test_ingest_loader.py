@@ -395,15 +395,22 @@ def test_unsupported_files_of_an_entity_are_listed_on_every_run(
     con: duckdb.DuckDBPyConnection, landing: Path
 ) -> None:
     """A `.tsv` or `.json` delivery is never loaded: each run lists it (the ingest step's
-    `landing_files_accepted` warning), so that a green run does not hide a skipped delivery."""
+    `landing_files_accepted` warning), so that a green run does not hide a skipped delivery; a
+    loose file or a misspelt entity folder is listed apart (the ingest step logs a warning)."""
     write(landing / "teams" / "a.csv", "team_id,name\nt1,A\n")
     write(landing / "teams" / "b.tsv", "team_id\tname\nt2\tB\n")
     write(landing / "teams" / "2024" / "c.json", "[]")
     write(landing / "teams" / ".c.json.swp", "x")
+    write(landing / "loose.csv", "team_id,name\nt3,C\n")
+    write(landing / "team" / "d.csv", "team_id,name\nt4,D\n")
     for _ in range(2):
-        result = load_landing(con, landing)["teams"]
+        results = load_landing(con, landing)
+        result = results["teams"]
         assert [f for f, _ in result.files_ignored] == ["teams/2024/c.json", "teams/b.tsv"]
         assert "unsupported suffix" in result.files_ignored[0][1]
+        outside = [(f.path, f.reason) for f in results.ignored_outside_entities]
+        assert [path for path, _ in outside] == ["loose.csv", "team/"]
+        assert "entity folder" in outside[0][1] and "not an entity" in outside[1][1]
     assert load_landing(con, landing)["tickets"].files_ignored == []
 
 

@@ -11,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingest.contract import ENTITIES
-from orchestration.ingest.landing import EmptyLandingError, ignored_files
+from orchestration.ingest.landing import EmptyLandingError
 from orchestration.ingest.loader import EntityLoadResult, load_landing
 from orchestration.resources import WarehouseResource
 from orchestration.settings import duckdb_config
@@ -133,9 +133,8 @@ def ingest_landing_files(
         raise dg.Failure(description=str(error)) from error
     finally:
         con.close()
-    for item in ignored_files(settings.landing_dir):
-        if item.entity is None:
-            context.log.warning(f"Landing folder: ignored {item.path}: {item.reason}")
+    for item in results.ignored_outside_entities:
+        context.log.warning(f"Landing folder: ignored {item.path}: {item.reason}")
     for entity in entities:
         result = results[entity]
         for file, message in result.files_rejected:

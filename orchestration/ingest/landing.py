@@ -3,7 +3,7 @@
 Layout: `<LANDING_DIR>/<entity>/**/<name>.csv|.csv.gz|.jsonl|.jsonl.gz|.parquet`, one folder
 per entity of the contract (contract.py). Hidden files and folders (a name starting with `.`)
 are skipped; files with other suffixes, loose files and unknown folders are ignored, logged and
-listed by `ignored_files` (the ingest step reports them). Pure helpers, no DuckDB and no
+listed by `scan_landing` (the ingest step reports them). Pure helpers, no DuckDB and no
 Dagster here.
 """
 
@@ -96,7 +96,7 @@ def _scan(landing_dir: Path) -> tuple[dict[str, list[Path]], list[IgnoredFile]]:
 
 def scan_landing(landing_dir: Path) -> tuple[dict[str, list[Path]], list[IgnoredFile]]:
     """The data files per entity (as `discover_files`) and the files and folders it ignores,
-    hidden ones aside (as `ignored_files`), from one walk of the folder; logs what it ignores."""
+    hidden ones aside, from one walk of the folder; logs what it ignores."""
     landing_dir = Path(landing_dir)
     if not landing_dir.is_dir():
         logger.warning("Landing folder %s does not exist", landing_dir)
@@ -115,16 +115,10 @@ def discover_files(landing_dir: Path) -> dict[str, list[Path]]:
     Every entity of the contract is a key (an empty list when it has no file). Entity folders are
     searched recursively. Hidden files and folders (a name starting with `.`) are skipped;
     unknown folders, loose files and unsupported suffixes are ignored with a log message
-    (`ignored_files` lists them for the ingest step's checks). A missing landing folder gives
+    (`scan_landing` lists them for the ingest step). A missing landing folder gives
     empty lists (see `require_files` for the error).
     """
     return scan_landing(landing_dir)[0]
-
-
-def ignored_files(landing_dir: Path) -> list[IgnoredFile]:
-    """The files (and folders) of the landing folder that `discover_files` ignores, hidden ones
-    aside, sorted by path."""
-    return [item for item in _scan(Path(landing_dir))[1] if not item.hidden]
 
 
 def require_files(landing_dir: Path, files: dict[str, list[Path]]) -> None:

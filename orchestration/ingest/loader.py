@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from orchestration.ingest.contract import ENTITIES, Entity
 from orchestration.ingest.landing import (
+    IgnoredFile,
     file_format,
     relative_name,
     require_files,
@@ -96,6 +97,15 @@ class EntityLoadResult:
 
 
 ProgressCallback = Callable[[FileOutcome], None]
+
+
+class LandingLoad(dict[str, EntityLoadResult]):
+    """`load_landing`'s result: an EntityLoadResult per selected entity, plus what the folder
+    holds outside every entity's folder (loose files, unknown folders), from the same walk."""
+
+    def __init__(self, outside_entities: Iterable[IgnoredFile] = ()) -> None:
+        super().__init__()
+        self.ignored_outside_entities: list[IgnoredFile] = list(outside_entities)
 
 
 def _metadata_ddl() -> str:
@@ -425,14 +435,15 @@ def load_landing(
     landing_dir: Path,
     entities: Iterable[str] | None = None,
     progress: ProgressCallback | None = None,
-) -> dict[str, EntityLoadResult]:
+) -> LandingLoad:
     """Load every new landing file of the selected entities (all by default) into `raw`.
 
     Files load in sorted path order, one transaction each. Files already loaded or already
     rejected with the same content are left alone, so a re-run without new files changes nothing.
     `con` is one DuckDB connection that the caller opens and closes. `progress` is called once per
-    file with a FileOutcome. Raises EmptyLandingError when the landing folder holds no data file at
-    all (whatever `entities` selects), ValueError for an unknown entity name.
+    file with a FileOutcome. The result also lists what the folder holds outside the entities'
+    folders (`ignored_outside_entities`). Raises EmptyLandingError when the landing folder holds
+    no data file at all (whatever `entities` selects), ValueError for an unknown entity name.
     """
     landing_dir = Path(landing_dir)
     selected = _select_entities(entities)
@@ -447,7 +458,7 @@ def load_landing(
     previous_order = bool(setting[0]) if setting else True
     # Streaming reads must come back in file order so that _source_row is the record order.
     con.execute("set preserve_insertion_order = true")
-    results: dict[str, EntityLoadResult] = {}
+    results = LandingLoad(f for f in ignored if f.entity is None)
     try:
         for name in selected:
             result = EntityLoadResult(entity=name, load_run_id=load_run_id)
