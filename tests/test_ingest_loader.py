@@ -493,6 +493,39 @@ def test_renamed_duplicate_is_skipped(con: duckdb.DuckDBPyConnection, landing: P
     assert load_landing(con, landing)["tickets"].files_skipped == []  # recorded once
 
 
+def test_copy_of_an_older_state_loads_when_its_records_changed_since(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """A full list that returns to an earlier state byte for byte (an agent back from leave) is
+    loaded again, so that the record loaded last (this one) wins; a copy of the newest state, or
+    of a file none of whose records came again, is still skipped (loading it changes nothing)."""
+    present = "agent_id,name,left_at\na1,Ann,\na2,Bo,\n"
+    left = "agent_id,name,left_at\na1,Ann,2026-06-29T09:00:00Z\na2,Bo,\n"
+    write(landing / "agents" / "1.csv", present)
+    write(landing / "agents" / "2.csv", left)
+    write(landing / "agents" / "3.csv", present)
+    write(landing / "teams" / "1.csv", "team_id,name\nt1,A\n")
+    write(landing / "teams" / "2.csv", "team_id,name\nt2,B\n")
+    write(landing / "teams" / "3.csv", "team_id,name\nt1,A\n")
+    results = load_landing(con, landing)
+    assert results["agents"].files_loaded == ["agents/1.csv", "agents/2.csv", "agents/3.csv"]
+    assert (results["teams"].files_loaded, results["teams"].files_skipped) == (
+        ["teams/1.csv", "teams/2.csv"],
+        ["teams/3.csv"],
+    )
+    note = {row["source_file"]: row["message"] for row in manifest(con)}["agents/3.csv"]
+    assert "same content as agents/1.csv" in str(note) and "2 of its agent_ids" in str(note)
+    last = con.execute(
+        "select left_at from raw.agents where agent_id = 'a1' order by _file_id desc limit 1"
+    ).fetchone()
+    assert last == (None,)
+    write(landing / "agents" / "4.csv", present)  # a copy of the newest state: nothing to win
+    result = load_landing(con, landing)["agents"]
+    assert (result.files_loaded, result.files_skipped) == ([], ["agents/4.csv"])
+    message = str(manifest(con)[-1]["message"])
+    assert "same content as agents/3.csv" in message and "not loaded again" in message
+
+
 def test_changed_file_at_same_path_is_rejected(
     con: duckdb.DuckDBPyConnection, landing: Path
 ) -> None:

@@ -272,11 +272,12 @@ def _record_alone(
 
 
 def _previous_decision(
-    con: duckdb.DuckDBPyConnection, entity: str, source_file: str, digest: str
+    con: duckdb.DuckDBPyConnection, entity: Entity, source_file: str, digest: str
 ) -> tuple[str, str | None] | None:
     """The decision the manifest dictates, without reading the file, or None to load it.
 
-    ('unchanged', None) | ('rejected', message) | ('skipped_duplicate', message).
+    ('unchanged', None) | ('rejected', message) | ('skipped_duplicate', message) |
+    ('loaded', note): load it, and say why although it is a copy.
     """
     history = con.execute(
         f"select status, content_hash, loaded_at from {MANIFEST_TABLE} "
@@ -295,17 +296,39 @@ def _previous_decision(
             "deliver new or corrected data as a new file.",
         )
     original = con.execute(
-        f"select source_file, loaded_at from {MANIFEST_TABLE} "
-        "where content_hash = ? and entity = ? and status = ? order by file_id limit 1",
-        [digest, entity, LOADED],
+        f"select file_id, source_file, loaded_at from {MANIFEST_TABLE} "
+        "where content_hash = ? and entity = ? and status = ? order by file_id desc limit 1",
+        [digest, entity.name, LOADED],
     ).fetchone()
-    if original:
-        return (
-            SKIPPED_DUPLICATE,
-            f"{source_file}: same content as {original[0]} (loaded on "
-            f"{original[1]:%Y-%m-%d %H:%M:%S} UTC); not loaded again.",
-        )
-    return None
+    if original is None:
+        return None
+    file_id, original_file, loaded_at = original
+    same = (
+        f"{source_file}: same content as {original_file} "
+        f"(loaded on {loaded_at:%Y-%m-%d %H:%M:%S} UTC)"
+    )
+    redelivered = _keys_delivered_since(con, entity, int(file_id))
+    if redelivered == 0:
+        return (SKIPPED_DUPLICATE, f"{same}; not loaded again.")
+    return (
+        LOADED,
+        f"{same}, loaded again: {redelivered} of its {entity.key}s were delivered again since, and "
+        "the record loaded last wins (a return to an earlier state, such as an agent back from "
+        "leave in a full list)",
+    )
+
+
+def _keys_delivered_since(con: duckdb.DuckDBPyConnection, entity: Entity, file_id: int) -> int:
+    """How many keys of file `file_id` have rows in files of the entity loaded after it: a copy
+    of that file changes nothing when none has (the copy's rows would win nothing back)."""
+    table, key = f"raw.{quote_ident(entity.name)}", quote_ident(entity.key)
+    row = con.execute(
+        f"select count(distinct trim(later.{key})) from {table} as later "
+        f"where later._file_id > ? and trim(later.{key}) in "
+        f"(select trim(original.{key}) from {table} as original where original._file_id = ?)",
+        [file_id, file_id],
+    ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _seen_unchanged(con: duckdb.DuckDBPyConnection, source_file: str, signature: str) -> bool:
@@ -361,7 +384,10 @@ def _load_file(
         load_run_id=load_run_id,
         signature=signature,
     )
-    decision = _previous_decision(con, entity.name, source_file, landed.digest)
+    decision = _previous_decision(con, entity, source_file, landed.digest)
+    copy_note = None
+    if decision and decision[0] == LOADED:
+        copy_note, decision = decision[1], None
     if decision and decision[0] == "unchanged":
         if signature is not None:
             _keep_signature(con, landed)
@@ -396,8 +422,9 @@ def _load_file(
             # A legitimate empty export (nothing happened that day) loads, but is said out loud.
             message = f"{source_file}: no data rows (header only or empty file)"
             logger.warning("%s", message)
-        if result.warnings:
-            message = "; ".join([*([message] if message else []), *result.warnings])
+        if result.warnings or copy_note:
+            notes = [message, copy_note, *result.warnings]
+            message = "; ".join(note for note in notes if note)
         rows = (result.rows_loaded, len(result.rejects))
         _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
