@@ -27,8 +27,11 @@ DEMO_TICKETS ?= 20000
 DEMO_SEED ?= 7
 SIZE ?= 100000
 LATE_WINDOW_DAYS ?=
+SEED ?= 11
+NIGHTS ?= 3
+FUZZ_ARGS ?=
 
-.PHONY: help venv run demo public-data job summary dev test lint fmt pytest bench lock clean
+.PHONY: help venv run demo public-data job summary dev test lint fmt pytest bench fuzz lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -110,6 +113,10 @@ bi-test: $(STAMP) $(BI_STAMP) bi-browser ## Superset against the serving file, r
 	$(BIN)/dbt parse --quiet
 	BI_TEST=1 timeout $(BI_TIMEOUT) $(BIN)/pytest tests/bi -p no:cacheprovider -q -rfEs; \
 	  status=$$?; cat target/bi/summary.txt 2>/dev/null; exit $$status
+
+fuzz: $(STAMP) ## incremental nights = one full refresh? make fuzz SEED=11 NIGHTS=3 [FUZZ_ARGS="--timezone Asia/Kolkata"]
+	$(BIN)/dbt parse --quiet
+	$(BIN)/python -m orchestration.incremental_check --seed $(SEED) --nights $(NIGHTS) $(FUZZ_ARGS)
 
 lock: $(STAMP) ## regenerate constraints.txt from the current venv
 	@echo "# Exact versions that install together offline (python 3.11). Regenerate: make lock" > constraints.txt
