@@ -206,8 +206,9 @@ def correction_queries(day: dt.date, modulo: int, remainder: int = 3) -> dict[st
     """Per entity, the query (over the view `history`, that entity's history rows, all text) of
     the rows a corrections night re-delivers: surveys whose key hashes into the share (hash %
     `modulo` = `remainder`, disjoint from the late, changed and moved shares) with a
-    mirrored score; closed tickets of the share reopened on `day` at 10:00 UTC (the ticket, and
-    its status change event, event id `EV9` + the ticket's number)."""
+    mirrored score; closed tickets of the share reopened on `day` at 10:00 UTC (the ticket again
+    as open, and a status change event from solved, which the models count as a reopen; event id
+    `EV9` + the ticket's number)."""
     reopened_at = f"{day.isoformat()}T10:00:00Z"
     mirrored = " ".join(
         f"when '{t}' then {total} - cast(score as integer)" for t, total in SCORE_SCALES.items()
@@ -227,7 +228,7 @@ def correction_queries(day: dt.date, modulo: int, remainder: int = 3) -> dict[st
             "select 'EV9' || lpad(regexp_extract(ticket_id, '[0-9]+$'), 8, '0') as event_id,"
             f" ticket_id, '{reopened_at}' as created_at, 'status_change' as event_type,"
             " customer_id as actor_id, 'customer' as actor_role, 'true' as is_public,"
-            " 'closed' as from_value, 'open' as to_value, null as macro_id,"
+            " 'solved' as from_value, 'open' as to_value, null as macro_id,"
             " 'Reopening this: the problem is back.' as body"
             f" from history_tickets where {reopened}"
         ),

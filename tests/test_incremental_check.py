@@ -138,7 +138,7 @@ def test_corrections_mirror_scores_and_reopen_closed_tickets() -> None:
             "select event_id, ticket_id, created_at, actor_id, from_value, to_value"
             f" from ({events})"
         ).fetchall()
-    assert rows == [("EV900000017", "TK0000017", "2026-06-29T10:00:00Z", "CU1", "closed", "open")]
+    assert rows == [("EV900000017", "TK0000017", "2026-06-29T10:00:00Z", "CU1", "solved", "open")]
 
 
 def test_the_runs_output_goes_to_the_log_and_the_terminal_gets_it_back(
