@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pytest
 from pipeline_helpers import (
     build_warehouse,
@@ -31,6 +30,8 @@ from pipeline_helpers import (
     scalar,
     warehouse_differences,
 )
+
+from orchestration.demo.deliveries import as_naive_local_times
 
 pytestmark = pytest.mark.slow
 
@@ -42,22 +43,6 @@ TIMEZONES = (ZONE, ZONE)
 """The reporting time zone and the landing default one."""
 NAIVE_ENTITIES = ("chat_conversations", "chat_messages", "calls")
 """Delivered as naive New York wall-clock times (every `*_at` column)."""
-
-
-def as_naive_local_times(csv_file: Path, zone: str) -> None:
-    """Rewrite every `*_at` column of a CSV file as naive wall-clock time in `zone`."""
-    with duckdb.connect() as con:
-        relation = f"read_csv('{csv_file}', all_varchar = true)"
-        columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
-        naive = ", ".join(
-            f"strftime(timezone('{zone}', cast(nullif({c}, '') as timestamptz)),"
-            f" '%Y-%m-%d %H:%M:%S') as {c}"
-            for c in columns
-            if c.endswith("_at")
-        )
-        rewritten = csv_file.with_suffix(".naive")
-        con.execute(f"copy (select * replace ({naive}) from {relation}) to '{rewritten}' (header)")
-    rewritten.replace(csv_file)
 
 
 @dataclass(frozen=True)

@@ -267,6 +267,22 @@ def split_landing(
     return counts
 
 
+def as_naive_local_times(csv_file: Path, zone: str) -> None:
+    """Rewrite every `*_at` column of a CSV file as naive wall-clock time in `zone`."""
+    with duckdb.connect() as con:
+        relation = f"read_csv('{csv_file}', all_varchar = true)"
+        columns = [row[0] for row in con.execute(f"describe select * from {relation}").fetchall()]
+        naive = ", ".join(
+            f"strftime(timezone('{zone}', cast(nullif({c}, '') as timestamptz)),"
+            f" '%Y-%m-%d %H:%M:%S') as {c}"
+            for c in columns
+            if c.endswith("_at")
+        )
+        rewritten = csv_file.with_suffix(".naive")
+        con.execute(f"copy (select * replace ({naive}) from {relation}) to '{rewritten}' (header)")
+    rewritten.replace(csv_file)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m orchestration.demo.deliveries",
