@@ -72,6 +72,9 @@ class Scenario:
     changes_only_nights: int = 0
     """The last N nights' days lie after the data's end: they only re-deliver older records
     (late, changed, moved), no new ones."""
+    naive_entities: tuple[str, ...] = ()
+    """Entities whose `*_at` times are delivered as naive wall-clock times of the landing zone
+    (as a chat or phone tool exporting local time sends them), not with offsets."""
     corrections_night: int | None = None
     """This night (1..nights) also re-delivers a share of the history's survey responses with
     another score, reopens a share of the history's closed tickets (months old: the ticket again
@@ -90,6 +93,11 @@ class Scenario:
             )
         if not 0 < self.late_share <= 0.5:
             raise ValueError(f"late_share must be above 0 and at most 0.5, not {self.late_share}")
+        from orchestration.demo.deliveries import RULES
+
+        unknown = sorted(set(self.naive_entities) - set(RULES))
+        if unknown:
+            raise ValueError(f"naive_entities: no such entity {', '.join(unknown)}")
         check_time_zone("--timezone", self.timezone)
         check_time_zone("--landing-timezone", self.landing_timezone)
 
@@ -173,7 +181,7 @@ def plan(scenario: Scenario) -> Plan:
 def write_deliveries(scenario: Scenario, the_plan: Plan, root: Path) -> Path:
     """Generate the data and split it into `root/deliveries/<name>/`; returns that folder."""
     from orchestration.demo import generate
-    from orchestration.demo.deliveries import split_landing
+    from orchestration.demo.deliveries import as_naive_local_times, split_landing
 
     generated = root / "generated"
     generate(
@@ -195,6 +203,9 @@ def write_deliveries(scenario: Scenario, the_plan: Plan, root: Path) -> Path:
     shutil.move(current, deliveries / "history")
     shutil.rmtree(root / "split", ignore_errors=True)
     shutil.rmtree(generated)
+    for entity in scenario.naive_entities:
+        for csv_file in sorted(deliveries.glob(f"*/{entity}/*.csv")):
+            as_naive_local_times(csv_file, scenario.landing_timezone)
     return deliveries
 
 
@@ -387,6 +398,10 @@ def _time_of_day(text: str) -> dt.time:
         raise argparse.ArgumentTypeError(f"not a HH:MM[:SS] time: {text!r}") from exc
 
 
+def _entities(text: str) -> tuple[str, ...]:
+    return tuple(e.strip() for e in text.split(",") if e.strip())
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -477,6 +492,14 @@ def parser() -> argparse.ArgumentParser:
         "(late, changed, moved), no new ones (default 0)",
     )
     p.add_argument(
+        "--naive-entities",
+        type=_entities,
+        default=(),
+        metavar="E1,E2",
+        help="deliver these entities' times as naive wall-clock times of --landing-timezone, "
+        "e.g. chat_conversations,chat_messages,calls (default: all with offsets)",
+    )
+    p.add_argument(
         "--corrections-night",
         type=positive_int,
         default=None,
@@ -519,6 +542,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         full_refresh_night=args.full_refresh_night,
         empty_night=args.empty_night,
         changes_only_nights=args.changes_only_nights,
+        naive_entities=args.naive_entities,
         corrections_night=args.corrections_night,
     )
 

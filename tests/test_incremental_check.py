@@ -82,6 +82,11 @@ def test_an_empty_night_hands_its_day_to_the_next_night() -> None:
     assert [n.full_refresh for n in nights] == [False, False, False, True, False]
 
 
+def test_naive_entities_are_a_comma_separated_list() -> None:
+    s = scenario("--naive-entities", "calls, chat_messages", "--landing-timezone", "Asia/Kolkata")
+    assert s.naive_entities == ("calls", "chat_messages")
+
+
 def test_changes_only_nights_lie_after_the_datas_end() -> None:
     s = scenario("--nights", "5", "--changes-only-nights", "2", "--first-day", "2026-11-26")
     assert s.days[-1] == dt.date(2026, 11, 30)
@@ -95,6 +100,7 @@ def test_changes_only_nights_lie_after_the_datas_end() -> None:
         (("--nights", "2", "--changes-only-nights", "2"), "changes_only_nights must be between"),
         (("--late-share", "0.8"), "late_share must be above 0 and at most 0.5"),
         (("--timezone", "Asia/Calcutta_"), "is not a time zone"),
+        (("--naive-entities", "calls,chats"), "no such entity chats"),
     ],
 )
 def test_contradicting_arguments_are_refused_with_a_message(
