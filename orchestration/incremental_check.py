@@ -275,13 +275,12 @@ def write_corrections(deliveries: Path, night_day: dt.date, next_day: dt.date | 
             f" else left_at end as left_at) from {listed}) to '{agents / suffix}' (header)"
         )
         if next_day is not None:
-            # Back the next night: the generated list again, in another row order (a file the
-            # same as one loaded before is skipped as a copy).
+            # Back the next night: the generated list again, byte for byte (a copy of a file
+            # loaded before, which loads again because its agents came again since).
             back = deliveries / f"day_{next_day.isoformat()}" / "agents"
             back_file = back / f"delivery_2_{next_day.isoformat()}_corrections.csv"
-            con.execute(
-                f"copy (select * from {listed} order by agent_id desc) to '{back_file}' (header)"
-            )
+            back.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(agents_file, back_file)
 
 
 def night_folders(the_plan: Plan, deliveries: Path, root: Path) -> list[tuple[Path | None, str]]:
