@@ -41,6 +41,7 @@ import psutil
 from tqdm import tqdm
 
 from orchestration import cli
+from orchestration.dbt.build import environ_override
 from orchestration.settings import REPO_ROOT, full_build_threads
 
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -140,16 +141,8 @@ def bench_env(root: Path) -> Iterator[dict[str, str]]:
         "DO_NOT_TRACK": "1",
     }
     (root / "dagster").mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
+    with environ_override(**env):
         yield env
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def dbt(*args: str) -> None:

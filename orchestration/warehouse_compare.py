@@ -8,15 +8,15 @@ loaded, and when a run wrote a row)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+from orchestration.dbt.build import environ_override
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -73,21 +73,6 @@ def succeeded(result: dg.ExecuteInProcessResult) -> dg.ExecuteInProcessResult:
     return result
 
 
-@contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then restore them."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def warehouse_environment(
     root: Path, timezones: tuple[str, str] = ("UTC", "UTC")
 ) -> dict[str, str]:
@@ -125,7 +110,7 @@ def build_warehouse(
     landing = root / "landing"
     landing.mkdir(parents=True)
     last = None
-    with environment(warehouse_environment(root, timezones)):
+    with environ_override(**warehouse_environment(root, timezones)):
         for index, (delivery, as_of) in enumerate(nights):
             if delivery is not None:
                 shutil.copytree(delivery, landing, dirs_exist_ok=True)
