@@ -37,7 +37,15 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from orchestration.cli import USER_ERRORS, folder, non_negative_int, positive_int, run, share
+from orchestration.cli import (
+    USER_ERRORS,
+    folder,
+    iso_date,
+    non_negative_int,
+    positive_int,
+    run,
+    share,
+)
 from orchestration.settings import check_time_zone
 from orchestration.warehouse_compare import NightFailed
 
@@ -401,13 +409,6 @@ def _entities(text: str) -> tuple[str, ...]:
     return tuple(e.strip() for e in text.split(",") if e.strip())
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from exc
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog=PROG,
@@ -435,7 +436,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--first-day",
-        type=_date,
+        type=iso_date,
         default=Scenario.first_day,
         help="the day the first night delivers, YYYY-MM-DD (default %(default)s)",
     )
