@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import json
 import os
+import random
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +28,7 @@ from orchestration.ingest.loader import (
     latest_load_run,
     load_landing,
 )
+from orchestration.ingest.readers import RejectedRow, _renumber_past_blank_lines
 
 TICKET_HEADER = "ticket_id,created_at,customer_id,channel,status"
 
@@ -412,6 +415,95 @@ def test_unsupported_files_of_an_entity_are_listed_on_every_run(
         assert [path for path, _ in outside] == ["loose.csv", "team/"]
         assert "entity folder" in outside[0][1] and "not an entity" in outside[1][1]
     assert load_landing(con, landing)["tickets"].files_ignored == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_csv_numbers_skip_blank_lines_also_around_rejects(
+    con: duckdb.DuckDBPyConnection, landing: Path, suffix: str
+) -> None:
+    """Blank lines are not records: rejected records and the good rows after them keep their
+    data record numbers (DuckDB alone counts the blank lines in a reject's number), and a blank
+    line inside a quoted field is part of its value, not a blank line."""
+    content = (
+        "team_id,name,schedule_id\r\n"
+        "t1,a,s\r\n"  # record 1
+        "\r\n"
+        't2,"two\r\n\r\nparagraphs",s\r\n'  # record 2, a quoted blank line
+        "\r\n\r\n"
+        "t3,too,many,fields\r\n"  # record 3, rejected after two blank lines
+        "t4,b,s\r\n"  # record 4
+        "\r\n"
+        "t5,short\r\n"  # record 5, rejected
+        "t6,c,s\r\n"  # record 6
+    )
+    data = content.encode()
+    write(landing / "teams" / f"t{suffix}", gzip.compress(data) if suffix.endswith("gz") else data)
+    result = load_landing(con, landing)["teams"]
+    assert (result.rows_loaded, result.rows_rejected) == (4, 2)
+    assert result.files_with_warnings == []
+    good = con.execute("select team_id, _source_row from raw.teams order by 2").fetchall()
+    assert good == [("t1", 1), ("t2", 2), ("t4", 4), ("t6", 6)]
+    rejects = con.execute(
+        "select source_row, raw_record from raw._landing_rejects order by 1"
+    ).fetchall()
+    assert rejects == [(3, "t3,too,many,fields"), (5, "t5,short")]
+
+
+def test_csv_record_numbers_match_a_python_csv_reading(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """Seeded random files of good and broken records, blank lines and quoted line breaks: each
+    good row and each reject carries the number of its record in Python's csv reading of the
+    file (blank lines not counted), and no record is lost."""
+    pieces = [
+        "g,x", 'g,"q"', "", "", 'g,"a\n\nb"', "b,z,extra", "b", 'g,"x""y"', " ", 'b,"a"b',
+        'g,"\n"',
+    ]  # fmt: skip
+    ensure_raw_tables(con)
+    for seed in range(60):
+        rnd = random.Random(seed)
+        lines = [rnd.choice(pieces) for _ in range(rnd.randint(1, 14))]
+        body = "macro_id,title\n" + "\n".join(lines) + rnd.choice(["", "\n"])
+        newline = "\r\n" if seed % 2 else "\n"
+        path = write(landing / "macros" / f"m{seed}.csv", body.replace("\n", newline))
+        before = con.execute("select count(*) from raw._landing_rejects").fetchone()[0]
+        result = load_landing(con, landing)["macros"]
+        with path.open(newline="") as handle:
+            records = [r for r in csv.reader(handle) if r][1:]
+        expected_good = [n for n, r in enumerate(records, 1) if r[0] == "g"]
+        expected_bad = [n for n, r in enumerate(records, 1) if r[0] != "g"]
+        file_id = con.execute("select max(file_id) from raw._landing_files").fetchone()[0]
+        good = con.execute(
+            "select _source_row from raw.macros where _file_id = ? order by 1", [file_id]
+        ).fetchall()
+        bad = con.execute(
+            "select source_row from raw._landing_rejects where file_id = ? order by 1", [file_id]
+        ).fetchall()
+        assert ([g[0] for g in good], [b[0] for b in bad]) == (expected_good, expected_bad), body
+        assert (
+            result.rows_rejected == len(bad)
+            and before + len(bad)
+            == con.execute("select count(*) from raw._landing_rejects").fetchone()[0]
+        )
+
+
+def test_blank_line_recount_keeps_duckdb_numbers_when_it_disagrees(tmp_path: Path) -> None:
+    """Should Python's csv reading and DuckDB's ever split a file differently, the rejects keep
+    DuckDB's numbers and the file gets a warning instead of a guess."""
+    path = write(tmp_path / "m.csv", "macro_id,title\ng,x\n\ng,y\n")
+    on_blank = [RejectedRow(2, "MISSING COLUMNS", "x")]
+    assert _renumber_past_blank_lines(path, "csv", on_blank, 1) == (
+        on_blank,
+        ["m.csv: rejected records' row numbers count blank lines (a rejected record falls on a "
+         "blank line)"],
+    )  # fmt: skip
+    counted = [RejectedRow(3, "MISSING COLUMNS", "x")]
+    kept, warnings = _renumber_past_blank_lines(path, "csv", counted, 2)
+    assert kept == counted and "2 records counted against 3" in warnings[0]
+    assert _renumber_past_blank_lines(path, "csv", counted, 1) == (
+        [RejectedRow(2, "MISSING COLUMNS", "x")],
+        [],
+    )
 
 
 def test_source_row_is_true_record_order(con: duckdb.DuckDBPyConnection, landing: Path) -> None:

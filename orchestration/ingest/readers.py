@@ -17,7 +17,7 @@ import logging
 import re
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -249,10 +249,76 @@ def _group_csv_rejects(found: Sequence[tuple[object, ...]]) -> list[RejectedRow]
         RejectedRow(
             source_row=line - 1,
             reason="; ".join(f"{kind}: {message}" for kind, message in messages.items()),
-            raw_record=truncate_record(record),
+            # DuckDB's text of a record after blank lines starts with their line breaks.
+            raw_record=truncate_record(record.lstrip("\r\n")),
         )
         for line, (messages, record) in by_line.items()
     ]
+
+
+def _has_empty_line(path: Path, file_format: str) -> bool:
+    """Whether the file holds an empty line anywhere (perhaps inside a quoted field).
+
+    A byte scan at disk speed that spares the quote-aware recount below for most files.
+    """
+    opener = gzip.open if file_format == "csv.gz" else open
+    tail = b""
+    with opener(path, "rb") as handle:
+        while chunk := handle.read(16 * 1024 * 1024):
+            window = tail + chunk
+            if b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            tail = window[-2:]
+    return False
+
+
+def _renumber_past_blank_lines(
+    path: Path, file_format: str, rejects: list[RejectedRow], rows_loaded: int
+) -> tuple[list[RejectedRow], list[str]]:
+    """Rejected records numbered as data records, not counting blank lines.
+
+    DuckDB skips a blank line but counts it in a rejected record's `line`, so after k blank lines
+    a reject's number is k too high (and the good rows, numbered around the rejects, shift with
+    it). Python's csv module, which splits records the same way on the files DuckDB accepts,
+    recounts: the n-th record after the header, blank ones included, is data record n minus the
+    blank lines before it. Should the two disagree (a different record count, or a blank line
+    where DuckDB saw a reject), DuckDB's numbers stay and a warning says so.
+    """
+    if not rejects or not _has_empty_line(path, file_format):
+        return rejects, []
+    wanted = {r.source_row for r in rejects if r.source_row is not None}
+    blanks_before: dict[int, int] = {}
+    blanks = data_records = 0
+    try:
+        csv.field_size_limit(max(csv.field_size_limit(), CSV_MAX_LINE_BYTES))
+        with _open_text(path, file_format) as handle:
+            reader = csv.reader(handle, delimiter=",", quotechar='"', doublequote=True)
+            next(reader, None)
+            for number, record in enumerate(reader, start=1):
+                if number in wanted:
+                    blanks_before[number] = -1 if not record else blanks
+                if record:
+                    data_records += 1
+                else:
+                    blanks += 1
+    except (OSError, EOFError, csv.Error) as exc:
+        problem = f"the recount failed ({exc})"
+    else:
+        problem = ""
+        if data_records != rows_loaded + len(rejects):
+            problem = f"{data_records} records counted against {rows_loaded + len(rejects)}"
+        elif len(blanks_before) != len(wanted) or -1 in blanks_before.values():
+            problem = "a rejected record falls on a blank line"
+    if problem:
+        return rejects, [
+            f"{path.name}: rejected records' row numbers count blank lines ({problem})"
+        ]
+    return [
+        r
+        if r.source_row is None
+        else replace(r, source_row=r.source_row - blanks_before[r.source_row])
+        for r in rejects
+    ], []
 
 
 def load_csv(path: Path, file_format: str, sink: RawSink) -> ReadResult:
@@ -285,9 +351,11 @@ def load_csv(path: Path, file_format: str, sink: RawSink) -> ReadResult:
         ).fetchall()
     finally:
         cursor.close()
-    rejects = _group_csv_rejects(found)
+    rejects, warnings = _renumber_past_blank_lines(
+        path, file_format, _group_csv_rejects(found), rows_loaded
+    )
     sink.renumber_around([r.source_row for r in rejects if r.source_row is not None])
-    return ReadResult(rows_loaded=rows_loaded, rejects=rejects)
+    return ReadResult(rows_loaded=rows_loaded, rejects=rejects, warnings=warnings)
 
 
 # --- JSONL -----------------------------------------------------------------------------------
