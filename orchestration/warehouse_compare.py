@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +97,7 @@ def build_warehouse(
     timezones: tuple[str, str] = ("UTC", "UTC"),
     full_refresh_nights: frozenset[int] = frozenset(),
     log_level: str | None = None,
-    on_night: Any = None,
+    on_night: Callable[[int], None] | None = None,
 ) -> dg.ExecuteInProcessResult:
     """A warehouse in `root` holding every night's delivery: `nights` are (delivery folder, or
     None for a night without a new file, as-of instant of that night's run), oldest first.

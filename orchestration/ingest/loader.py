@@ -271,25 +271,31 @@ def _record_alone(
     con.execute("commit")
 
 
+@dataclass(frozen=True)
+class _Decision:
+    """What the manifest dictates for a file before it is read."""
+
+    status: str
+    """'unchanged' (nothing to do), 'rejected', 'skipped_duplicate', or 'loaded': a copy of an
+    earlier file that loads all the same, `message` saying why."""
+    message: str | None = None
+
+
 def _previous_decision(
     con: duckdb.DuckDBPyConnection, entity: Entity, source_file: str, digest: str
-) -> tuple[str, str | None] | None:
-    """The decision the manifest dictates, without reading the file, or None to load it.
-
-    ('unchanged', None) | ('rejected', message) | ('skipped_duplicate', message) |
-    ('loaded', note): load it, and say why although it is a copy.
-    """
+) -> _Decision | None:
+    """The decision the manifest dictates, without reading the file, or None to load it."""
     history = con.execute(
         f"select status, content_hash, loaded_at from {MANIFEST_TABLE} "
         "where source_file = ? order by file_id",
         [source_file],
     ).fetchall()
     if any(h == digest for _, h, _ in history):
-        return ("unchanged", None)
+        return _Decision("unchanged")
     loaded = [(h, at) for status, h, at in history if status == LOADED]
     if loaded:
         first_hash, first_at = loaded[0]
-        return (
+        return _Decision(
             REJECTED,
             f"{source_file}: content changed since it was loaded on {first_at:%Y-%m-%d %H:%M:%S} "
             f"UTC (sha256 {first_hash[:12]}…, now {digest[:12]}…). Landed files never change: "
@@ -309,8 +315,8 @@ def _previous_decision(
     )
     redelivered = _keys_delivered_since(con, entity, int(file_id))
     if redelivered == 0:
-        return (SKIPPED_DUPLICATE, f"{same}; not loaded again.")
-    return (
+        return _Decision(SKIPPED_DUPLICATE, f"{same}; not loaded again.")
+    return _Decision(
         LOADED,
         f"{same}, loaded again: {redelivered} of its {entity.key}s were delivered again since, and "
         "the record loaded last wins (a return to an earlier state, such as an agent back from "
@@ -386,18 +392,17 @@ def _load_file(
     )
     decision = _previous_decision(con, entity, source_file, landed.digest)
     copy_note = None
-    if decision and decision[0] == LOADED:
-        copy_note, decision = decision[1], None
-    if decision and decision[0] == "unchanged":
+    if decision and decision.status == LOADED:
+        copy_note, decision = decision.message, None
+    if decision and decision.status == "unchanged":
         if signature is not None:
             _keep_signature(con, landed)
         logger.debug("%s: already handled, nothing to do", source_file)
         return FileOutcome(entity.name, source_file, "unchanged")
     if decision:
-        status, message = decision
-        _record_alone(con, landed, status, message or "")
-        logger.warning("%s", message)
-        return FileOutcome(entity.name, source_file, status, message=message)
+        _record_alone(con, landed, decision.status, decision.message or "")
+        logger.warning("%s", decision.message)
+        return FileOutcome(entity.name, source_file, decision.status, message=decision.message)
 
     con.execute("begin transaction")
     try:
