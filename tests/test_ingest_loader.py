@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -12,12 +13,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from orchestration.ingest import loader
+from orchestration.ingest.assets import load_result_metadata
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
 from orchestration.ingest.landing import EmptyLandingError
 from orchestration.ingest.loader import (
@@ -440,7 +443,7 @@ def test_csv_numbers_skip_blank_lines_also_around_rejects(
     write(landing / "teams" / f"t{suffix}", gzip.compress(data) if suffix.endswith("gz") else data)
     result = load_landing(con, landing)["teams"]
     assert (result.rows_loaded, result.rows_rejected) == (4, 2)
-    assert result.files_with_warnings == []
+    assert result.files_with_warnings == result.files_with_notes == []
     good = con.execute("select team_id, _source_row from raw.teams order by 2").fetchall()
     assert good == [("t1", 1), ("t2", 2), ("t4", 4), ("t6", 6)]
     rejects = con.execute(
@@ -487,20 +490,111 @@ def test_csv_record_numbers_match_a_python_csv_reading(
         )
 
 
+def test_csv_with_mixed_line_ends_loads_with_a_note(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """DuckDB reads one kind of line end per file and refuses a file at the first other one; the
+    loader then reads a copy with every line end as \\n, as Python's csv reader would, and says
+    so in the manifest and the file's notes. A file with one kind (a quoted \\n in a \\r\\n
+    file included) loads as it is, without a note."""
+    write(landing / "teams" / "a_excel.csv", 'team_id,name\r\nt1,"two\nlines"\r\nt2,b\r\n')
+    write(landing / "teams" / "b_joined.csv", "team_id,name\nt3,c\nt4,d\r\nt5,e\n")
+    write(
+        landing / "teams" / "c_header.csv.gz",
+        gzip.compress(b'team_id,name\r\nt6,"x\r\ny"\nt7,f'),
+    )
+    write(landing / "teams" / "d_stray.csv", "team_id,name\nt8,g\rh\n\nt9,i\r")
+    result = load_landing(con, landing)["teams"]
+    assert result.files_rejected == []
+    assert (result.rows_loaded, result.rows_rejected) == (9, 1)
+    assert con.execute(
+        "select _source_file, _source_row, team_id, name from raw.teams order by all"
+    ).fetchall() == [
+        ("teams/a_excel.csv", 1, "t1", "two\nlines"),
+        ("teams/a_excel.csv", 2, "t2", "b"),
+        ("teams/b_joined.csv", 1, "t3", "c"),
+        ("teams/b_joined.csv", 2, "t4", "d"),
+        ("teams/b_joined.csv", 3, "t5", "e"),
+        ("teams/c_header.csv.gz", 1, "t6", "x\ny"),  # also inside quotes
+        ("teams/c_header.csv.gz", 2, "t7", "f"),
+        ("teams/d_stray.csv", 1, "t8", "g"),
+        ("teams/d_stray.csv", 3, "t9", "i"),
+    ]
+    # A lone \\r ends a line, as in Python's csv reading: the rest of that line is a record of
+    # its own, rejected with its text, not lost.
+    assert con.execute(
+        "select source_file, source_row, raw_record from raw._landing_rejects"
+    ).fetchall() == [("teams/d_stray.csv", 2, "h")]
+    notes = dict(result.files_with_notes)
+    assert "teams/a_excel.csv" not in notes
+    assert notes == {
+        "teams/b_joined.csv": "teams/b_joined.csv: mixed line ends (1 \\r\\n, 3 \\n), read "
+        "with every line end as \\n (also inside quoted fields)",
+        "teams/c_header.csv.gz": "teams/c_header.csv.gz: mixed line ends (2 \\r\\n, 1 \\n), "
+        "read with every line end as \\n (also inside quoted fields)",
+        "teams/d_stray.csv": "teams/d_stray.csv: mixed line ends (3 \\n, 2 lone \\r), read "
+        "with every line end as \\n (also inside quoted fields)",
+    }
+    messages = dict(con.execute("select source_file, message from raw._landing_files").fetchall())
+    assert messages["teams/a_excel.csv"] is None
+    assert messages["teams/b_joined.csv"] == notes["teams/b_joined.csv"]
+    assert "see raw._landing_rejects" in messages["teams/d_stray.csv"]
+    listed = load_result_metadata(result)["files_read_with_notes"]
+    assert isinstance(listed, dg.MetadataValue)
+    assert listed.value.count("- teams/") == 3 and "d_stray.csv: mixed" in listed.value
+
+
+def test_a_csv_refused_for_another_reason_keeps_its_first_error(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    """Unifying line ends is tried only on the error mixed line ends cause, and a copy that
+    fails too leaves the file rejected with DuckDB's first error."""
+    damaged = gzip.compress(b"team_id,name\r\n" + b"t1,a\r\n" * 5000 + b"t2,b\n")
+    write(landing / "teams" / "cut.csv.gz", damaged[: len(damaged) // 2])
+    result = load_landing(con, landing)["teams"]
+    assert result.files_loaded == [] and result.rows_loaded == 0
+    [(name, message)] = result.files_rejected
+    assert name == "teams/cut.csv.gz" and "could not be read" in message
+    assert "line ends" not in message
+    assert con.execute("select count(*) from raw.teams").fetchone() == (0,)
+
+
+def test_mixed_line_ends_load_as_duckdb_reads_them_if_the_copy_fails(
+    con: duckdb.DuckDBPyConnection, landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No room for the unified copy: the file still loads as DuckDB reads it, its rejected
+    records kept with their reasons (never dropped), rather than being refused for good."""
+
+    @contextlib.contextmanager
+    def no_room(path: Path, file_format: str) -> Iterator[None]:
+        raise OSError(28, "No space left on device")
+        yield
+
+    monkeypatch.setattr(loader, "line_ends_unified", no_room)
+    write(landing / "teams" / "h.csv", 'team_id,name\r\nt1,"x\r\ny"\nt2,f\r\nt3,g\r\n')
+    result = load_landing(con, landing)["teams"]
+    assert result.files_loaded == ["teams/h.csv"]
+    assert con.execute("select team_id from raw.teams").fetchall() == [("t3",)]
+    [(row, record)] = con.execute(
+        "select source_row, raw_record from raw._landing_rejects"
+    ).fetchall()
+    assert (row, record) == (1, 't1,"x\r\ny"\nt2,f')
+
+
 def test_blank_line_recount_keeps_duckdb_numbers_when_it_disagrees(tmp_path: Path) -> None:
     """Should Python's csv reading and DuckDB's ever split a file differently, the rejects keep
-    DuckDB's numbers and the file gets a warning instead of a guess."""
+    DuckDB's numbers and the file gets a note instead of a guess."""
     path = write(tmp_path / "m.csv", "macro_id,title\ng,x\n\ng,y\n")
     on_blank = [RejectedRow(2, "MISSING COLUMNS", "x")]
-    assert _renumber_past_blank_lines(path, "csv", on_blank, 1) == (
+    assert _renumber_past_blank_lines(path, "csv", on_blank, 1, "m.csv") == (
         on_blank,
         ["m.csv: rejected records' row numbers count blank lines (a rejected record falls on a "
          "blank line)"],
     )  # fmt: skip
     counted = [RejectedRow(3, "MISSING COLUMNS", "x")]
-    kept, warnings = _renumber_past_blank_lines(path, "csv", counted, 2)
+    kept, warnings = _renumber_past_blank_lines(path, "csv", counted, 2, "m.csv")
     assert kept == counted and "2 records counted against 3" in warnings[0]
-    assert _renumber_past_blank_lines(path, "csv", counted, 1) == (
+    assert _renumber_past_blank_lines(path, "csv", counted, 1, "m.csv") == (
         [RejectedRow(2, "MISSING COLUMNS", "x")],
         [],
     )

@@ -38,6 +38,9 @@ def load_result_metadata(result: EntityLoadResult) -> dict[str, dg.MetadataValue
         "loaded_files": dg.MetadataValue.md(
             "\n".join(f"- {f}" for f in result.files_loaded) or "(none new)"
         ),
+        "files_read_with_notes": dg.MetadataValue.md(
+            "\n".join(f"- {note}" for _, note in result.files_with_notes) or "(none)"
+        ),
     }
 
 
@@ -143,6 +146,8 @@ def ingest_landing_files(
             context.log.warning(f"{entity}: ignored {file}: {reason}")
         for _, warning in result.files_with_warnings:
             context.log.warning(f"{entity}: {warning}")
+        for _, note in result.files_with_notes:
+            context.log.warning(f"{entity}: {note}")
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(entity), metadata=load_result_metadata(result)
         )

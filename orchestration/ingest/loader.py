@@ -16,7 +16,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,8 +33,10 @@ from orchestration.ingest.landing import (
 )
 from orchestration.ingest.readers import (
     FileRejected,
+    MixedLineEnds,
     RawSink,
     ReadResult,
+    line_ends_unified,
     load_csv,
     load_jsonl,
     load_parquet,
@@ -43,6 +45,8 @@ from orchestration.ingest.readers import (
 from orchestration.quality.freshness import measure_loaded_files
 
 logger = logging.getLogger(__name__)
+
+CSV_FORMATS = ("csv", "csv.gz")
 
 MANIFEST_TABLE = "raw._landing_files"
 REJECTS_TABLE = "raw._landing_rejects"
@@ -65,8 +69,11 @@ class FileOutcome:
     rows_rejected: int = 0
     message: str | None = None
     warnings: tuple[str, ...] = ()
-    """Problems that did not stop the file from loading (e.g. a Parquet column of the wrong
-    type); also in `message`."""
+    """Columns of a type staging cannot read (a Parquet column of the wrong type); also in
+    `message`."""
+    notes: tuple[str, ...] = ()
+    """How the file was read where it departs from the plain case (mixed line ends read as
+    `\\n`); also in `message`."""
 
 
 @dataclass
@@ -88,7 +95,9 @@ class EntityLoadResult:
     files_unchanged: int = 0
     """Files already handled by an earlier run (same path and content): nothing done."""
     files_with_warnings: list[tuple[str, str]] = field(default_factory=list)
-    """(source_file, warning) for each problem of a file loaded in this run (e.g. a type error)."""
+    """(source_file, warning) for each type error of a file loaded in this run."""
+    files_with_notes: list[tuple[str, str]] = field(default_factory=list)
+    """(source_file, note) for each file of this run read differently from the plain case."""
     load_run_id: int | None = None
     """The load run (raw._load_runs) of this call."""
     files_ignored: list[tuple[str, str]] = field(default_factory=list)
@@ -357,9 +366,9 @@ def _keep_signature(con: duckdb.DuckDBPyConnection, landed: _LandedFile) -> None
     )
 
 
-def _read_file(path: Path, fmt: str, sink: RawSink) -> ReadResult:
-    if fmt in ("csv", "csv.gz"):
-        return load_csv(path, fmt, sink)
+def _read_file(path: Path, fmt: str, sink: RawSink, check_line_ends: bool = True) -> ReadResult:
+    if fmt in CSV_FORMATS:
+        return load_csv(path, fmt, sink, check_line_ends)
     if fmt in ("jsonl", "jsonl.gz"):
         return load_jsonl(path, sink, fmt)
     if fmt == "parquet":
@@ -404,11 +413,73 @@ def _load_file(
         logger.warning("%s", decision.message)
         return FileOutcome(entity.name, source_file, decision.status, message=decision.message)
 
+    try:
+        return _load_in_transaction(con, entity, landed, path, landed.file_format, [copy_note])
+    except MixedLineEnds:
+        error: Exception | None = None
+    except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
+        error = exc
+    if error is None or (
+        isinstance(error, duckdb.InvalidInputException) and landed.file_format in CSV_FORMATS
+    ):
+        retried = _load_with_line_ends_unified(con, entity, landed, path, copy_note)
+        if retried is not None:
+            return retried
+    if error is None:  # the unified copy failed: load the file as DuckDB reads it
+        return _load_in_transaction(
+            con, entity, landed, path, landed.file_format, [copy_note], check_line_ends=False
+        )
+    message = str(error)
+    if not isinstance(error, FileRejected):
+        message = f"{source_file}: could not be read ({type(error).__name__}: {error})"
+    _record_alone(con, landed, REJECTED, message)
+    logger.error("Rejected %s", message)
+    return FileOutcome(entity.name, source_file, REJECTED, message=message)
+
+
+def _load_with_line_ends_unified(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    landed: _LandedFile,
+    path: Path,
+    copy_note: str | None,
+) -> FileOutcome | None:
+    """A CSV that DuckDB refused, or read with rejected records, loaded again from a copy with
+    one kind of line end when its line ends are mixed; None when they are not, or when the copy
+    fails too (the caller then keeps DuckDB's reading of the file)."""
+    try:
+        with line_ends_unified(path, landed.file_format) as unified:
+            if unified is None:
+                return None
+            copy, ends = unified
+            note = (
+                f"{landed.source_file}: {ends.describe()}, read with every line end as \\n "
+                "(also inside quoted fields)"
+            )
+            outcome = _load_in_transaction(con, entity, landed, copy, "csv", [copy_note, note])
+            return replace(outcome, notes=(note, *outcome.notes))
+    except (FileRejected, duckdb.Error, pa.ArrowException, OSError, EOFError) as exc:
+        logger.warning("%s: with its line ends unified: %s", landed.source_file, exc)
+        return None
+
+
+def _load_in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    entity: Entity,
+    landed: _LandedFile,
+    path: Path,
+    fmt: str,
+    notes: list[str | None],
+    check_line_ends: bool = True,
+) -> FileOutcome:
+    """Load one file and record it in the manifest, all or nothing: on an error the transaction
+    is rolled back and the error raised."""
+    source_file = landed.source_file
     con.execute("begin transaction")
     try:
         file_id = _next_file_id(con)
         sink = RawSink(con, entity, source_file, file_id, landed.loaded_at)
-        result = _read_file(path, landed.file_format, sink)
+        result = _read_file(path, fmt, sink, check_line_ends)
         message = None
         if result.rejects:
             con.executemany(
@@ -427,20 +498,12 @@ def _load_file(
             # A legitimate empty export (nothing happened that day) loads, but is said out loud.
             message = f"{source_file}: no data rows (header only or empty file)"
             logger.warning("%s", message)
-        if result.warnings or copy_note:
-            notes = [message, copy_note, *result.warnings]
-            message = "; ".join(note for note in notes if note)
+        notes = [*notes, *result.notes]
+        if result.warnings or any(notes):
+            message = "; ".join(note for note in [message, *notes, *result.warnings] if note)
         rows = (result.rows_loaded, len(result.rejects))
         _record_file(con, landed, file_id, LOADED, rows, message)
         con.execute("commit")
-    except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
-        con.execute("rollback")
-        message = str(exc)
-        if not isinstance(exc, FileRejected):
-            message = f"{source_file}: could not be read ({type(exc).__name__}: {exc})"
-        _record_alone(con, landed, REJECTED, message)
-        logger.error("Rejected %s", message)
-        return FileOutcome(entity.name, source_file, REJECTED, message=message)
     except BaseException:
         con.execute("rollback")
         raise
@@ -448,7 +511,14 @@ def _load_file(
         logger.warning("%s", message)
     logger.info("Loaded %s: %d rows into raw.%s", source_file, result.rows_loaded, entity.name)
     return FileOutcome(
-        entity.name, source_file, LOADED, rows[0], rows[1], message, tuple(result.warnings)
+        entity.name,
+        source_file,
+        LOADED,
+        rows[0],
+        rows[1],
+        message,
+        tuple(result.warnings),
+        tuple(result.notes),
     )
 
 
@@ -513,6 +583,7 @@ def _count(result: EntityLoadResult, outcome: FileOutcome) -> None:
     if outcome.status == LOADED:
         result.files_loaded.append(outcome.source_file)
         result.files_with_warnings += [(outcome.source_file, w) for w in outcome.warnings]
+        result.files_with_notes += [(outcome.source_file, n) for n in outcome.notes]
         result.rows_loaded += outcome.rows_loaded
         result.rows_rejected += outcome.rows_rejected
     elif outcome.status == REJECTED:

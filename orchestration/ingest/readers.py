@@ -15,8 +15,10 @@ import io
 import json
 import logging
 import re
+import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -55,7 +57,10 @@ class ReadResult:
     rows_loaded: int = 0
     rejects: list[RejectedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    """Problems that did not stop the file from loading (e.g. a column of the wrong type)."""
+    """Columns of a type staging cannot read (a Parquet column of the wrong type)."""
+    notes: list[str] = field(default_factory=list)
+    """How the file was read where it departs from the contract's plain case (e.g. rejects'
+    row numbers DuckDB and Python count differently)."""
 
 
 def quote_ident(name: str) -> str:
@@ -273,7 +278,7 @@ def _has_empty_line(path: Path, file_format: str) -> bool:
 
 
 def _renumber_past_blank_lines(
-    path: Path, file_format: str, rejects: list[RejectedRow], rows_loaded: int
+    path: Path, file_format: str, rejects: list[RejectedRow], rows_loaded: int, source_file: str
 ) -> tuple[list[RejectedRow], list[str]]:
     """Rejected records numbered as data records, not counting blank lines.
 
@@ -282,7 +287,7 @@ def _renumber_past_blank_lines(
     it). Python's csv module, which splits records the same way on the files DuckDB accepts,
     recounts: the n-th record after the header, blank ones included, is data record n minus the
     blank lines before it. Should the two disagree (a different record count, or a blank line
-    where DuckDB saw a reject), DuckDB's numbers stay and a warning says so.
+    where DuckDB saw a reject), DuckDB's numbers stay and a note says so.
     """
     if not rejects or not _has_empty_line(path, file_format):
         return rejects, []
@@ -311,7 +316,7 @@ def _renumber_past_blank_lines(
             problem = "a rejected record falls on a blank line"
     if problem:
         return rejects, [
-            f"{path.name}: rejected records' row numbers count blank lines ({problem})"
+            f"{source_file}: rejected records' row numbers count blank lines ({problem})"
         ]
     return [
         r
@@ -321,7 +326,83 @@ def _renumber_past_blank_lines(
     ], []
 
 
-def load_csv(path: Path, file_format: str, sink: RawSink) -> ReadResult:
+@dataclass(frozen=True)
+class LineEnds:
+    """How the lines of a CSV end: DuckDB reads one kind per file."""
+
+    crlf: int
+    lf: int
+    """`\\n` alone."""
+    cr: int
+    """`\\r` alone."""
+
+    @property
+    def mixed(self) -> bool:
+        return sum(1 for count in (self.crlf, self.lf, self.cr) if count) > 1
+
+    def describe(self) -> str:
+        kinds = [
+            f"{count:,} {name}"
+            for count, name in ((self.crlf, "\\r\\n"), (self.lf, "\\n"), (self.cr, "lone \\r"))
+            if count
+        ]
+        return "mixed line ends (" + ", ".join(kinds) + ")"
+
+
+class MixedLineEnds(Exception):
+    """A CSV's line ends are mixed and DuckDB rejected records because of it: read it again
+    with `line_ends_unified` (raised inside the caller's transaction, which rolls back)."""
+
+
+def _line_ends(path: Path, file_format: str, target: io.BufferedWriter | None = None) -> LineEnds:
+    """Count the file's line ends (bytes, not quote-aware); with `target`, also write the file
+    there with every `\\r\\n` and lone `\\r` as `\\n`."""
+    opener = gzip.open if file_format == "csv.gz" else open
+    crlf = cr = lf = 0
+    with opener(path, "rb") as source:
+        carry = b""
+        while chunk := source.read(16 * 1024 * 1024):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            returns = chunk.count(b"\r")
+            pairs = chunk.count(b"\r\n") if returns else 0
+            crlf += pairs
+            cr += returns - pairs
+            lf += chunk.count(b"\n") - pairs
+            if target is not None:
+                target.write(
+                    chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if returns else chunk
+                )
+        if carry:
+            cr += 1
+            if target is not None:
+                target.write(b"\n")
+    return LineEnds(crlf=crlf, lf=lf, cr=cr)
+
+
+@contextmanager
+def line_ends_unified(path: Path, file_format: str) -> Iterator[tuple[Path, LineEnds] | None]:
+    """A temporary plain copy of a CSV whose line ends are mixed, every `\\r\\n` and lone `\\r`
+    written as `\\n`; None when they are not mixed.
+
+    DuckDB reads one kind of line end per file (the kind it finds first): at another kind it
+    refuses the whole file, or rejects the records around it, depending on where it falls (a
+    header written by one tool and rows by another, files joined from two systems, a stray
+    carriage return in a field). Python's csv reader takes all three as line ends, and so does
+    the copy; inside quoted fields too, where a `\\r\\n` becomes `\\n`.
+    """
+    with tempfile.TemporaryDirectory(prefix="landing-line-ends-") as folder:
+        copy = Path(folder) / "unified.csv"
+        with copy.open("wb") as target:
+            ends = _line_ends(path, file_format, target)
+        yield (copy, ends) if ends.mixed else None
+
+
+def load_csv(
+    path: Path, file_format: str, sink: RawSink, check_line_ends: bool = True
+) -> ReadResult:
     """Load a CSV (or gzip CSV) file: header row, comma, double quote, every value as text.
 
     DuckDB reads the file with explicit options (no sniffing); records with the wrong number of
@@ -351,11 +432,13 @@ def load_csv(path: Path, file_format: str, sink: RawSink) -> ReadResult:
         ).fetchall()
     finally:
         cursor.close()
-    rejects, warnings = _renumber_past_blank_lines(
-        path, file_format, _group_csv_rejects(found), rows_loaded
+    if found and check_line_ends and _line_ends(path, file_format).mixed:
+        raise MixedLineEnds(sink.source_file)
+    rejects, notes = _renumber_past_blank_lines(
+        path, file_format, _group_csv_rejects(found), rows_loaded, sink.source_file
     )
     sink.renumber_around([r.source_row for r in rejects if r.source_row is not None])
-    return ReadResult(rows_loaded=rows_loaded, rejects=rejects, warnings=warnings)
+    return ReadResult(rows_loaded=rows_loaded, rejects=rejects, notes=notes)
 
 
 # --- JSONL -----------------------------------------------------------------------------------
