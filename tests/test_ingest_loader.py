@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.ingest import loader
+from orchestration.ingest import loader, readers
 from orchestration.ingest.assets import load_result_metadata
 from orchestration.ingest.contract import ENTITIES, METADATA_COLUMNS
 from orchestration.ingest.landing import EmptyLandingError
@@ -557,6 +557,24 @@ def test_a_csv_refused_for_another_reason_keeps_its_first_error(
     assert name == "teams/cut.csv.gz" and "could not be read" in message
     assert "line ends" not in message
     assert con.execute("select count(*) from raw.teams").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 7, 1 << 20])
+def test_line_ends_unified_across_read_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
+) -> None:
+    """A \\r\\n split between two reads is one line end, and a \\r at the very end is one too."""
+    monkeypatch.setattr(readers, "LINE_END_CHUNK_BYTES", chunk_bytes)
+    path = write(tmp_path / "m.csv", b"a,b\r\n1,x\n2,\r\r\n3,y\r")
+    with readers.line_ends_unified(path, "csv") as unified:
+        assert unified is not None
+        copy, ends = unified
+        assert copy.read_bytes() == b"a,b\n1,x\n2,\n\n3,y\n"
+    assert (ends.crlf, ends.lf, ends.cr) == (2, 1, 2)
+    assert not copy.exists()
+    plain = write(tmp_path / "p.csv", b"a,b\r\n1,x\r\n")
+    with readers.line_ends_unified(plain, "csv") as unified:
+        assert unified is None
 
 
 def test_mixed_line_ends_load_as_duckdb_reads_them_if_the_copy_fails(

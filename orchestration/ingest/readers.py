@@ -37,6 +37,7 @@ RAW_RECORD_MAX_CHARS = 1_000_000
 """A rejected record is kept up to this many characters in raw._landing_rejects."""
 BATCH_ROWS = 262_144
 JSONL_BATCH_ROWS = 50_000
+LINE_END_CHUNK_BYTES = 16 * 1024 * 1024
 
 
 class FileRejected(Exception):
@@ -361,7 +362,7 @@ def _line_ends(path: Path, file_format: str, target: io.BufferedWriter | None = 
     crlf = cr = lf = 0
     with opener(path, "rb") as source:
         carry = b""
-        while chunk := source.read(16 * 1024 * 1024):
+        while chunk := source.read(LINE_END_CHUNK_BYTES):
             chunk = carry + chunk
             carry = b"\r" if chunk.endswith(b"\r") else b""
             if carry:
