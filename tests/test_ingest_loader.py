@@ -467,7 +467,7 @@ def test_csv_record_numbers_match_a_python_csv_reading(
         rnd = random.Random(seed)
         lines = [rnd.choice(pieces) for _ in range(rnd.randint(1, 14))]
         body = "macro_id,title\n" + "\n".join(lines) + rnd.choice(["", "\n"])
-        newline = "\r\n" if seed % 2 else "\n"
+        newline = ["\n", "\r\n", "\r"][seed % 3]
         path = write(landing / "macros" / f"m{seed}.csv", body.replace("\n", newline))
         before = con.execute("select count(*) from raw._landing_rejects").fetchone()[0]
         result = load_landing(con, landing)["macros"]

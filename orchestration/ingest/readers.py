@@ -262,19 +262,25 @@ def _group_csv_rejects(found: Sequence[tuple[object, ...]]) -> list[RejectedRow]
     ]
 
 
+def _byte_chunks(path: Path, file_format: str) -> Iterator[bytes]:
+    """The file's bytes (decompressed for `csv.gz`) in reads of LINE_END_CHUNK_BYTES."""
+    opener = gzip.open if file_format == "csv.gz" else open
+    with opener(path, "rb") as handle:
+        while chunk := handle.read(LINE_END_CHUNK_BYTES):
+            yield chunk
+
+
 def _has_empty_line(path: Path, file_format: str) -> bool:
     """Whether the file holds an empty line anywhere (perhaps inside a quoted field).
 
     A byte scan at disk speed that spares the quote-aware recount below for most files.
     """
-    opener = gzip.open if file_format == "csv.gz" else open
     tail = b""
-    with opener(path, "rb") as handle:
-        while chunk := handle.read(16 * 1024 * 1024):
-            window = tail + chunk
-            if b"\n\n" in window or b"\n\r\n" in window:
-                return True
-            tail = window[-2:]
+    for chunk in _byte_chunks(path, file_format):
+        window = tail + chunk
+        if b"\n\n" in window or b"\n\r\n" in window or b"\r\r" in window:
+            return True
+        tail = window[-2:]
     return False
 
 
@@ -358,28 +364,25 @@ class MixedLineEnds(Exception):
 def _line_ends(path: Path, file_format: str, target: io.BufferedWriter | None = None) -> LineEnds:
     """Count the file's line ends (bytes, not quote-aware); with `target`, also write the file
     there with every `\\r\\n` and lone `\\r` as `\\n`."""
-    opener = gzip.open if file_format == "csv.gz" else open
     crlf = cr = lf = 0
-    with opener(path, "rb") as source:
-        carry = b""
-        while chunk := source.read(LINE_END_CHUNK_BYTES):
-            chunk = carry + chunk
-            carry = b"\r" if chunk.endswith(b"\r") else b""
-            if carry:
-                chunk = chunk[:-1]
-            returns = chunk.count(b"\r")
-            pairs = chunk.count(b"\r\n") if returns else 0
-            crlf += pairs
-            cr += returns - pairs
-            lf += chunk.count(b"\n") - pairs
-            if target is not None:
-                target.write(
-                    chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if returns else chunk
-                )
+    carry = b""
+    for read in _byte_chunks(path, file_format):
+        chunk = carry + read
+        carry = b"\r" if chunk.endswith(b"\r") else b""
         if carry:
-            cr += 1
-            if target is not None:
-                target.write(b"\n")
+            chunk = chunk[:-1]
+        returns = chunk.count(b"\r")
+        pairs = chunk.count(b"\r\n") if returns else 0
+        crlf += pairs
+        cr += returns - pairs
+        lf += chunk.count(b"\n") - pairs
+        if target is not None:
+            unified = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            target.write(unified if returns else chunk)
+    if carry:
+        cr += 1
+        if target is not None:
+            target.write(b"\n")
     return LineEnds(crlf=crlf, lf=lf, cr=cr)
 
 
