@@ -455,9 +455,9 @@ def test_csv_numbers_skip_blank_lines_also_around_rejects(
 def test_csv_record_numbers_match_a_python_csv_reading(
     con: duckdb.DuckDBPyConnection, landing: Path
 ) -> None:
-    """Seeded random files of good and broken records, blank lines and quoted line breaks: each
-    good row and each reject carries the number of its record in Python's csv reading of the
-    file (blank lines not counted), and no record is lost."""
+    """Seeded random files of good and broken records, blank lines and quoted line breaks, with
+    \\n, \\r\\n or \\r line ends: each good row and each reject carries the number of its record
+    in Python's csv reading of the file (blank lines not counted), and no record is lost."""
     pieces = [
         "g,x", 'g,"q"', "", "", 'g,"a\n\nb"', "b,z,extra", "b", 'g,"x""y"', " ", 'b,"a"b',
         'g,"\n"',
