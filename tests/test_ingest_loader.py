@@ -284,6 +284,16 @@ def test_corrupt_parquet_is_rejected(con: duckdb.DuckDBPyConnection, landing: Pa
 # --- malformed records -----------------------------------------------------------------------
 
 
+def test_excel_separator_line_is_named_in_the_rejection(
+    con: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    write(landing / "teams" / "excel.csv", "sep=,\nteam_id,name\nt1,a\n")
+    [(name, message)] = load_landing(con, landing)["teams"].files_rejected
+    assert name == "teams/excel.csv"
+    assert message.startswith("teams/excel.csv: missing required column(s) team_id for teams")
+    assert "Excel's separator line (sep=...), not the header" in message
+
+
 def test_malformed_csv_records_go_to_rejects(con: duckdb.DuckDBPyConnection, landing: Path) -> None:
     big = "x" * 1_000_000
     content = (

@@ -131,6 +131,11 @@ class RawSink:
             hint = ""
             if len(names) == 1 and any(sep in names[0] for sep in (";", "\t", "|")):
                 hint = " The header has a single column: is the file comma-separated?"
+            elif names and names[0].startswith("sep="):
+                hint = (
+                    " The first line is Excel's separator line (sep=...), not the header: "
+                    "export without it, or delete that line."
+                )
             raise FileRejected(
                 f"{self.source_file}: missing required column(s) {', '.join(missing)} "
                 f"for {self.entity.name}; found: {', '.join(names) or '(none)'}.{hint}"
