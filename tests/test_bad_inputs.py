@@ -128,6 +128,15 @@ def build_landing(landing: Path) -> None:
         [*good_tickets("zone"), ticket("zone-bad", created_at="2026-06-01 10:00:00 Europe/Berlin")],
     )
     (t / "24_tab_separated.tsv").write_text("\t".join(TICKET_HEADER) + "\n")
+    mixed = [  # (record, line end): two exports joined, a blank line, a stray \r at the end
+        (",".join(TICKET_HEADER), "\r\n"),
+        (",".join(ticket("mixed-good-1")), "\n"),
+        ("", "\r\n"),
+        (",".join(ticket("mixed-bad", created_at="yesterday")), "\r\n"),
+        ("mixed-short,2026-06-01T10:00:00Z", "\n"),
+        (",".join(ticket("mixed-good-2")), "\r"),
+    ]
+    (t / "25_mixed_line_ends.csv").write_bytes("".join(r + e for r, e in mixed).encode())
     calls = [
         ["call_id", "queued_at", "ended_at", "direction", "hold_seconds"],
         ["call-good-1", "2026-06-01T10:00:00Z", "2026-06-01T10:05:00Z", "inbound", "10"],
@@ -405,6 +414,24 @@ def test_events_for_unknown_tickets_stage_and_warn(loaded: dict[str, Any]) -> No
     assert "e-orphan" in staged_ids(loaded, "ticket_events", "ticket_events/18_19_events.csv")
     out = loaded["dbt"].stdout
     assert "WARN" in out and "relationships_stg_landing__ticket_events_ticket_id" in out
+
+
+def test_mixed_line_ends_load_with_a_note_and_true_record_numbers(
+    loaded: dict[str, Any],
+) -> None:
+    """A file of \\r\\n, \\n and \\r line ends with a blank line loads (DuckDB alone would
+    refuse it): its bad value is quarantined and its short record rejected, each under its
+    record number (the blank line not counted), and the manifest says how it was read."""
+    file = "tickets/25_mixed_line_ends.csv"
+    status, message = manifest(loaded, file)
+    assert status == "loaded"
+    assert "mixed line ends (3 \\r\\n, 2 \\n, 1 lone \\r), read with every line end as \\n" in (
+        message or ""
+    )
+    assert (file, message.split("; ")[-1]) in loaded["first"]["tickets"].files_with_notes
+    assert staged_ids(loaded, "tickets", file) == {"mixed-good-1", "mixed-good-2"}
+    assert list(quarantined(loaded, "tickets", file)) == [2]
+    assert list(rejects(loaded, file)) == [3]
 
 
 def test_same_id_twice_with_conflicting_content_is_quarantined(loaded: dict[str, Any]) -> None:
