@@ -505,8 +505,9 @@ def test_csv_with_mixed_line_ends_loads_with_a_note(
 ) -> None:
     """DuckDB reads one kind of line end per file and refuses a file at the first other one; the
     loader then reads a copy with every line end as \\n, as Python's csv reader would, and says
-    so in the manifest and the file's notes. A file with one kind (a quoted \\n in a \\r\\n
-    file included) loads as it is, without a note."""
+    so in the manifest and the file's notes. Line breaks inside quoted fields are values: kept,
+    and not line ends, so an Excel export (\\r\\n line ends, \\n in its cells) loads as it is,
+    without a note, also when a record of it is rejected."""
     write(landing / "teams" / "a_excel.csv", 'team_id,name\r\nt1,"two\nlines"\r\nt2,b\r\n')
     write(landing / "teams" / "b_joined.csv", "team_id,name\nt3,c\nt4,d\r\nt5,e\n")
     write(
@@ -514,9 +515,13 @@ def test_csv_with_mixed_line_ends_loads_with_a_note(
         gzip.compress(b'team_id,name\r\nt6,"x\r\ny"\nt7,f'),
     )
     write(landing / "teams" / "d_stray.csv", "team_id,name\nt8,g\rh\n\nt9,i\r")
+    write(
+        landing / "teams" / "e_excel_reject.csv",
+        'team_id,name\r\nt10,"a\nb"\r\nt11,x,extra\r\nt12,"c\r\nd"\r\n',
+    )
     result = load_landing(con, landing)["teams"]
     assert result.files_rejected == []
-    assert (result.rows_loaded, result.rows_rejected) == (9, 1)
+    assert (result.rows_loaded, result.rows_rejected) == (11, 2)
     assert con.execute(
         "select _source_file, _source_row, team_id, name from raw.teams order by all"
     ).fetchall() == [
@@ -525,25 +530,26 @@ def test_csv_with_mixed_line_ends_loads_with_a_note(
         ("teams/b_joined.csv", 1, "t3", "c"),
         ("teams/b_joined.csv", 2, "t4", "d"),
         ("teams/b_joined.csv", 3, "t5", "e"),
-        ("teams/c_header.csv.gz", 1, "t6", "x\ny"),  # also inside quotes
+        ("teams/c_header.csv.gz", 1, "t6", "x\r\ny"),  # a value, kept
         ("teams/c_header.csv.gz", 2, "t7", "f"),
         ("teams/d_stray.csv", 1, "t8", "g"),
         ("teams/d_stray.csv", 3, "t9", "i"),
+        ("teams/e_excel_reject.csv", 1, "t10", "a\nb"),
+        ("teams/e_excel_reject.csv", 3, "t12", "c\r\nd"),
     ]
     # A lone \\r ends a line, as in Python's csv reading: the rest of that line is a record of
     # its own, rejected with its text, not lost.
     assert con.execute(
         "select source_file, source_row, raw_record from raw._landing_rejects"
-    ).fetchall() == [("teams/d_stray.csv", 2, "h")]
+    ).fetchall() == [("teams/d_stray.csv", 2, "h"), ("teams/e_excel_reject.csv", 2, "t11,x,extra")]
     notes = dict(result.files_with_notes)
-    assert "teams/a_excel.csv" not in notes
     assert notes == {
         "teams/b_joined.csv": "teams/b_joined.csv: mixed line ends (1 \\r\\n, 3 \\n), read "
-        "with every line end as \\n (also inside quoted fields)",
-        "teams/c_header.csv.gz": "teams/c_header.csv.gz: mixed line ends (2 \\r\\n, 1 \\n), "
-        "read with every line end as \\n (also inside quoted fields)",
+        "with every line end as \\n",
+        "teams/c_header.csv.gz": "teams/c_header.csv.gz: mixed line ends (1 \\r\\n, 1 \\n), "
+        "read with every line end as \\n",
         "teams/d_stray.csv": "teams/d_stray.csv: mixed line ends (3 \\n, 2 lone \\r), read "
-        "with every line end as \\n (also inside quoted fields)",
+        "with every line end as \\n",
     }
     messages = dict(con.execute("select source_file, message from raw._landing_files").fetchall())
     assert messages["teams/a_excel.csv"] is None
@@ -573,7 +579,8 @@ def test_a_csv_refused_for_another_reason_keeps_its_first_error(
 def test_line_ends_unified_across_read_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
 ) -> None:
-    """A \\r\\n split between two reads is one line end, and a \\r at the very end is one too."""
+    """A \\r\\n split between two reads is one line end, a \\r at the very end is one too, and
+    a quoted field split between reads stays a value."""
     monkeypatch.setattr(readers, "LINE_END_CHUNK_BYTES", chunk_bytes)
     path = write(tmp_path / "m.csv", b"a,b\r\n1,x\n2,\r\r\n3,y\r")
     with readers.line_ends_unified(path, "csv") as unified:
@@ -582,7 +589,13 @@ def test_line_ends_unified_across_read_chunks(
         assert copy.read_bytes() == b"a,b\n1,x\n2,\n\n3,y\n"
     assert (ends.crlf, ends.lf, ends.cr) == (2, 1, 2)
     assert not copy.exists()
-    plain = write(tmp_path / "p.csv", b"a,b\r\n1,x\r\n")
+    quoted = write(tmp_path / "q.csv", b'a,b\r\n1,"x\r\n""y\r"\n2,z\r')
+    with readers.line_ends_unified(quoted, "csv") as unified:
+        assert unified is not None
+        copy, ends = unified
+        assert copy.read_bytes() == b'a,b\n1,"x\r\n""y\r"\n2,z\n'  # quoted breaks are values
+    assert (ends.crlf, ends.lf, ends.cr) == (1, 1, 1)
+    plain = write(tmp_path / "p.csv", b'a,b\r\n1,"x\ny"\r\n')
     with readers.line_ends_unified(plain, "csv") as unified:
         assert unified is None
 

@@ -452,10 +452,7 @@ def _load_with_line_ends_unified(
             if unified is None:
                 return None
             copy, ends = unified
-            note = (
-                f"{landed.source_file}: {ends.describe()}, read with every line end as \\n "
-                "(also inside quoted fields)"
-            )
+            note = f"{landed.source_file}: {ends.describe()}, read with every line end as \\n"
             outcome = _load_in_transaction(con, entity, landed, copy, "csv", [copy_note, note])
             return replace(outcome, notes=(note, *outcome.notes))
     except (FileRejected, duckdb.Error, pa.ArrowException, OSError, EOFError) as exc:

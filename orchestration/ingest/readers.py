@@ -367,27 +367,42 @@ class MixedLineEnds(Exception):
 
 
 def _line_ends(path: Path, file_format: str, target: io.BufferedWriter | None = None) -> LineEnds:
-    """Count the file's line ends (bytes, not quote-aware); with `target`, also write the file
-    there with every `\\r\\n` and lone `\\r` as `\\n`."""
+    """Count the file's line ends outside quoted fields; with `target`, also write the file there
+    with each of them as `\\n` (quoted fields are copied as they are).
+
+    Fields are quoted with `"`, a `"` inside one doubled: splitting a read at `"` gives pieces
+    outside and inside quotes in turn (a doubled quote leaves an empty piece between its two
+    halves). A `\\r` ending a read waits for the next one, which may start with its `\\n`.
+    """
     crlf = cr = lf = 0
     carry = b""
+    inside = False
     for read in _byte_chunks(path, file_format):
         chunk = carry + read
         carry = b"\r" if chunk.endswith(b"\r") else b""
         if carry:
             chunk = chunk[:-1]
-        returns = chunk.count(b"\r")
-        pairs = chunk.count(b"\r\n") if returns else 0
-        crlf += pairs
-        cr += returns - pairs
-        lf += chunk.count(b"\n") - pairs
+        pieces = chunk.split(b'"')
+        first_outside = 1 if inside else 0
+        changed = False
+        for index in range(first_outside, len(pieces), 2):
+            piece = pieces[index]
+            returns = piece.count(b"\r")
+            pairs = piece.count(b"\r\n") if returns else 0
+            crlf += pairs
+            cr += returns - pairs
+            lf += piece.count(b"\n") - pairs
+            if returns and target is not None:
+                pieces[index] = piece.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                changed = True
+        inside = inside != (len(pieces) % 2 == 0)
         if target is not None:
-            unified = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-            target.write(unified if returns else chunk)
+            target.write(b'"'.join(pieces) if changed else chunk)
     if carry:
-        cr += 1
+        if not inside:
+            cr += 1
         if target is not None:
-            target.write(b"\n")
+            target.write(b"\r" if inside else b"\n")
     return LineEnds(crlf=crlf, lf=lf, cr=cr)
 
 
@@ -400,7 +415,9 @@ def line_ends_unified(path: Path, file_format: str) -> Iterator[tuple[Path, Line
     refuses the whole file, or rejects the records around it, depending on where it falls (a
     header written by one tool and rows by another, files joined from two systems, a stray
     carriage return in a field). Python's csv reader takes all three as line ends, and so does
-    the copy; inside quoted fields too, where a `\\r\\n` becomes `\\n`.
+    the copy. Line breaks inside quoted fields are values, not line ends: kept as they are and
+    not counted (an Excel export ends its lines with `\\r\\n` and its cells' line breaks with
+    `\\n`: one kind of line end).
     """
     with tempfile.TemporaryDirectory(prefix="landing-line-ends-") as folder:
         copy = Path(folder) / "unified.csv"
