@@ -462,37 +462,42 @@ def test_csv_numbers_skip_blank_lines_also_around_rejects(
     assert rejects == [(3, "t3,too,many,fields"), (5, "t5,short")]
 
 
-def test_csv_record_numbers_match_a_python_csv_reading(
+def test_csv_records_match_a_python_csv_reading(
     con: duckdb.DuckDBPyConnection, landing: Path
 ) -> None:
     """Seeded random files of good and broken records, blank lines and quoted line breaks, with
-    \\n, \\r\\n or \\r line ends: each good row and each reject carries the number of its record
-    in Python's csv reading of the file (blank lines not counted), and no record is lost."""
+    \\n, \\r\\n or \\r line ends, one kind per file or mixed: each good row loads with the
+    values and each reject with the number of its record in Python's csv reading of the file
+    (blank lines not counted), and no record is lost."""
     pieces = [
-        "g,x", 'g,"q"', "", "", 'g,"a\n\nb"', "b,z,extra", "b", 'g,"x""y"', " ", 'b,"a"b',
-        'g,"\n"',
+        "g,x", 'g,"q"', "", "", 'g,"a\n\nb"', 'g,"a\r\nb"', 'g,"\r"', "b,z,extra", "b",
+        'g,"x""y"', " ", 'b,"a"b', 'g,"\n"',
     ]  # fmt: skip
+    line_ends = [["\n"], ["\r\n"], ["\r"], ["\n", "\r\n"], ["\r\n", "\r"], ["\n", "\r\n", "\r"]]
     ensure_raw_tables(con)
-    for seed in range(60):
+    for seed in range(90):
         rnd = random.Random(seed)
-        lines = [rnd.choice(pieces) for _ in range(rnd.randint(1, 14))]
-        body = "macro_id,title\n" + "\n".join(lines) + rnd.choice(["", "\n"])
-        newline = ["\n", "\r\n", "\r"][seed % 3]
-        path = write(landing / "macros" / f"m{seed}.csv", body.replace("\n", newline))
+        ends = line_ends[seed % len(line_ends)]
+        records = ["macro_id,title", f"g,file {seed}"]
+        records += [rnd.choice(pieces) for _ in range(rnd.randint(0, 12))]
+        body = "".join(r + rnd.choice(ends) for r in records[:-1]) + records[-1]
+        path = write(landing / "macros" / f"m{seed}.csv", body + rnd.choice(["", ends[0]]))
         before = con.execute("select count(*) from raw._landing_rejects").fetchone()[0]
         result = load_landing(con, landing)["macros"]
         with path.open(newline="") as handle:
-            records = [r for r in csv.reader(handle) if r][1:]
-        expected_good = [n for n, r in enumerate(records, 1) if r[0] == "g"]
-        expected_bad = [n for n, r in enumerate(records, 1) if r[0] != "g"]
+            read = [r for r in csv.reader(handle) if r][1:]
+        expected_good = [(n, r[1]) for n, r in enumerate(read, 1) if r[0] == "g" and len(r) == 2]
+        expected_bad = [n for n, r in enumerate(read, 1) if not (r[0] == "g" and len(r) == 2)]
         file_id = con.execute("select max(file_id) from raw._landing_files").fetchone()[0]
         good = con.execute(
-            "select _source_row from raw.macros where _file_id = ? order by 1", [file_id]
+            "select _source_row, coalesce(title, '') from raw.macros where _file_id = ? order by 1",
+            [file_id],
         ).fetchall()
         bad = con.execute(
             "select source_row from raw._landing_rejects where file_id = ? order by 1", [file_id]
         ).fetchall()
-        assert ([g[0] for g in good], [b[0] for b in bad]) == (expected_good, expected_bad), body
+        assert result.files_loaded == [f"macros/m{seed}.csv"], body
+        assert (good, [b[0] for b in bad]) == (expected_good, expected_bad), body
         assert (
             result.rows_rejected == len(bad)
             and before + len(bad)
@@ -620,6 +625,25 @@ def test_mixed_line_ends_load_as_duckdb_reads_them_if_the_copy_fails(
         "select source_row, raw_record from raw._landing_rejects"
     ).fetchall()
     assert (row, record) == (1, 't1,"x\r\ny"\nt2,f')
+
+
+def test_a_stream_failing_midway_raises_its_own_error(con: duckdb.DuckDBPyConnection) -> None:
+    """A reader that fails after its first batch (as DuckDB's CSV scan does at a line end of
+    another kind deep in a file) aborts the transaction; its own error is what the caller sees,
+    not DuckDB's refusal to unregister the stream in the aborted transaction."""
+    ensure_raw_tables(con)
+    schema = pa.schema([("team_id", pa.string()), ("_source_row", pa.int64())])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        yield pa.RecordBatch.from_pylist([{"team_id": "t1", "_source_row": 1}], schema=schema)
+        raise OSError("the scan failed at record 2")
+
+    sink = readers.RawSink(con, ENTITIES["teams"], "teams/t.csv", 1, dt.datetime(2026, 1, 1))
+    con.execute("begin transaction")
+    with pytest.raises(duckdb.Error, match="the scan failed at record 2"):
+        sink.insert_batches(pa.RecordBatchReader.from_batches(schema, batches()))
+    con.execute("rollback")
+    assert con.execute("select count(*) from raw.teams").fetchone() == (0,)
 
 
 def test_blank_line_recount_keeps_duckdb_numbers_when_it_disagrees(tmp_path: Path) -> None:

@@ -419,9 +419,7 @@ def _load_file(
         error: Exception | None = None
     except (FileRejected, duckdb.Error, pa.ArrowException) as exc:
         error = exc
-    if error is None or (
-        isinstance(error, duckdb.InvalidInputException) and landed.file_format in CSV_FORMATS
-    ):
+    if error is None or (isinstance(error, duckdb.Error) and landed.file_format in CSV_FORMATS):
         retried = _load_with_line_ends_unified(con, entity, landed, path, copy_note)
         if retried is not None:
             return retried

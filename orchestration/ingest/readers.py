@@ -18,7 +18,7 @@ import re
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -82,6 +82,23 @@ def truncate_record(text: str) -> str:
     if len(text) <= RAW_RECORD_MAX_CHARS:
         return text
     return text[:RAW_RECORD_MAX_CHARS] + f"... [truncated, {len(text)} characters in all]"
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, name: str, data: object) -> Iterator[None]:
+    """`data` (an Arrow table or stream) registered as view `name` for the block.
+
+    When the block fails, DuckDB has aborted the transaction and refuses even to unregister: that
+    refusal must not hide the block's own error (such as a CSV parser error), which is raised.
+    """
+    con.register(name, data)
+    try:
+        yield
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 class RawSink:
@@ -160,14 +177,11 @@ class RawSink:
     def insert_batches(self, reader: pa.RecordBatchReader) -> int:
         """Insert text columns plus `_source_row` from an Arrow stream; returns the row count."""
         view = f"_landing_src_{self.file_id}"
-        self.con.register(view, reader)
-        try:
+        with _registered(self.con, view, reader):
             row = self.con.execute(
                 f"insert into {self.table} by name select *, {self._metadata_sql()} from {view}",
                 self._params(),
             ).fetchone()
-        finally:
-            self.con.unregister(view)
         return int(row[0]) if row else 0
 
     def insert_select(self, select_list: str, from_clause: str) -> int:
@@ -191,16 +205,13 @@ class RawSink:
             {"g": pa.array([r - i for i, r in enumerate(sorted(set(rejected_rows)), start=1)])}
         )
         view = f"_landing_gaps_{self.file_id}"
-        self.con.register(view, gaps)
-        try:
+        with _registered(self.con, view, gaps):
             self.con.execute(
                 f"update {self.table} as t set _source_row = t._source_row + "
                 f"(select count(*) from {view} as gaps where gaps.g < t._source_row) "
                 "where t._file_id = ?",
                 [self.file_id],
             )
-        finally:
-            self.con.unregister(view)
 
 
 # --- CSV -------------------------------------------------------------------------------------
