@@ -374,9 +374,7 @@ def check(
             full_refresh_nights=full_nights,
             log_level="ERROR",
             on_night=lambda i: done(
-                f"A {the_plan.nights[min(i + 1, len(nights) - 1)].label}"
-                if i + 1 < len(nights)
-                else "B full refresh"
+                f"A {the_plan.nights[i + 1].label}" if i + 1 < len(nights) else "B full refresh"
             ),
         )
         build_warehouse(
@@ -424,15 +422,23 @@ def parser() -> argparse.ArgumentParser:
             "Asia/Kolkata --as-of-time 23:59:59 --late-share 0.5 --full-refresh-night 3"
         ),
     )
-    p.add_argument("--seed", type=non_negative_int, default=11, help="generator seed (default 11)")
     p.add_argument(
-        "--tickets", type=positive_int, default=400, help="tickets to generate (default 400)"
+        "--seed",
+        type=non_negative_int,
+        default=Scenario.seed,
+        help="generator seed (default %(default)s)",
+    )
+    p.add_argument(
+        "--tickets",
+        type=positive_int,
+        default=Scenario.tickets,
+        help="tickets to generate (default %(default)s)",
     )
     p.add_argument(
         "--history-days",
         type=positive_int,
-        default=120,
-        help="days of data before the first night's day (default 120)",
+        default=Scenario.history_days,
+        help="days of data before the first night's day (default %(default)s)",
     )
     p.add_argument(
         "--first-day",
@@ -443,29 +449,31 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--nights",
         type=positive_int,
-        default=3,
-        help="incremental nights after the history night, one day each (default 3)",
+        default=Scenario.nights,
+        help="incremental nights after the history night, one day each (default %(default)s)",
     )
     p.add_argument(
         "--late-share",
         type=share,
-        default=0.02,
+        default=Scenario.late_share,
         help="the last night's share of older events and surveys delivered late (and of "
-        "customers changed, records moved); earlier nights draw other keys (default 0.02, "
-        "at most 0.5)",
+        "customers changed, records moved); earlier nights draw other keys (default "
+        "%(default)s, at most 0.5)",
     )
     p.add_argument(
-        "--timezone", default="UTC", help="the reporting time zone, an IANA name (default UTC)"
+        "--timezone",
+        default=Scenario.timezone,
+        help="the reporting time zone, an IANA name (default %(default)s)",
     )
     p.add_argument(
         "--landing-timezone",
-        default="UTC",
-        help="the zone of naive landing times (LANDING_DEFAULT_TIMEZONE, default UTC)",
+        default=Scenario.landing_timezone,
+        help="the zone of naive landing times (LANDING_DEFAULT_TIMEZONE, default %(default)s)",
     )
     p.add_argument(
         "--as-of-time",
         type=_time_of_day,
-        default=dt.time(0, 0),
+        default=Scenario.as_of_time,
         help="each night runs as of this wall-clock time in the reporting zone, on the day after "
         "its delivery's day (default 00:00: local midnight)",
     )

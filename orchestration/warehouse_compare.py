@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from orchestration.dbt.build import environ_override
+from orchestration.duckdb_files import query_file
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -129,12 +130,12 @@ def build_warehouse(
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
-    """Rows of `sql` on a read-only connection that is closed again."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    """Rows of `sql` on a read-only connection that is closed again (`query_file`, for a
+    warehouse that must exist)."""
+    rows = query_file(warehouse, sql)
+    if rows is None:
+        raise FileNotFoundError(f"no warehouse at {warehouse}")
+    return rows
 
 
 def query_script(warehouse: Path, script: str) -> list[tuple]:
