@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -555,3 +555,105 @@ def test_raw_suites_normalize_designators_with_stagings_patterns() -> None:
 
     assert body("utc_designator_pattern") == UTC_DESIGNATOR_PATTERN
     assert body("spaced_offset_pattern") == SPACED_OFFSET_PATTERN
+
+
+# The daily series each volume rule reads: suite -> (table's columns, one row's values per day).
+# A day's volume is spread over two rows where the rule sums a column.
+VOLUME_TABLES = {
+    "fct_tickets": ("created_at timestamp", lambda day, n: [(f"{day} 12:00:00",)] * n),
+    "fct_contacts": ("started_date date", lambda day, n: [(str(day),)] * n),
+    "kpi_support_daily": (
+        "date_day date, new_tickets integer",
+        lambda day, n: [(str(day), n // 2), (str(day), n - n // 2)],
+    ),
+    "kpi_agent_daily": (
+        "date_day date, contacts_handled integer",
+        lambda day, n: [(str(day), n - n // 3), (str(day), n // 3)],
+    ),
+}
+# Refreshed on Monday 2026-11-30 at 02:00 UTC: Sunday 2026-11-29 is the latest complete day.
+VOLUME_REFRESHED_AT = "2026-11-30 02:00:00"
+
+
+def _volume_flags(suite_name: str, volumes: dict[date, int]) -> list[tuple[date, int, float]]:
+    """The days the suite's volume rule flags on a table holding `volumes`."""
+    columns, rows_of = VOLUME_TABLES[suite_name]
+    rule = suite_rule(suite_name, "Volume anomaly")
+    with duckdb.connect() as con:
+        con.execute(f"create table daily_volume ({columns}, _refreshed_at timestamp)")
+        for day, n in volumes.items():
+            for row in rows_of(day, n):
+                values = ", ".join(f"'{v}'" if isinstance(v, str) else str(v) for v in row)
+                con.execute(f"insert into daily_volume values ({values}, '{VOLUME_REFRESHED_AT}')")
+        # as GX substitutes it into a query with a join: the batch's query in parentheses
+        sql = rule.format(batch="(select * from daily_volume)")
+        return [(d, int(v), float(m)) for d, v, m in con.execute(sql).fetchall()]
+
+
+def _weekly_volumes(weeks: int, weekday: int = 30, weekend: int = 6) -> dict[date, int]:
+    """`weeks` weeks of a help desk's week (busy weekdays, quiet weekends) up to Sunday
+    2026-11-29, plus two hours of Monday 2026-11-30 (the night's partial day)."""
+    last = date(2026, 11, 29)
+    days = [last - timedelta(days=i) for i in range(weeks * 7)]
+    volumes = {d: weekend if d.weekday() >= 5 else weekday for d in days}
+    volumes[date(2026, 11, 30)] = 2  # the refresh's own day: incomplete, never judged
+    return volumes
+
+
+@pytest.mark.parametrize("suite_name", sorted(VOLUME_TABLES))
+def test_volume_rule_compares_each_day_with_the_same_weekday(suite_name: str) -> None:
+    """A normal week passes: quiet weekends are compared with earlier weekends (a median of the
+    28 days before would flag every weekend), and the refresh's own, incomplete day is not
+    judged. A weekday collapsing or spiking in the latest 7 complete days is flagged."""
+    volumes = _weekly_volumes(weeks=8)
+    assert _volume_flags(suite_name, volumes) == []
+
+    volumes[date(2026, 11, 25)] = 5  # Wednesday: a sixth of its weekday
+    volumes[date(2026, 11, 26)] = 95  # Thursday: over three times
+    volumes[date(2026, 11, 22)] = 1  # a Sunday: its weekends' median (6) is too small to judge
+    volumes[date(2026, 11, 20)] = 0  # Friday of the week before: not among the latest 7 days
+    assert _volume_flags(suite_name, volumes) == [
+        (date(2026, 11, 25), 5, 30.0),
+        (date(2026, 11, 26), 95, 30.0),
+    ]
+
+
+def test_volume_rule_needs_four_weeks_and_sees_a_missing_day() -> None:
+    """With under four earlier weeks of a weekday nothing is judged; a complete day with no row
+    at all (no export) counts as zero and is flagged."""
+    young = _weekly_volumes(weeks=4)  # the latest week has only three weeks before it
+    young[date(2026, 11, 25)] = 5
+    assert _volume_flags("fct_tickets", young) == []
+
+    volumes = _weekly_volumes(weeks=6)
+    del volumes[date(2026, 11, 27)]  # Friday: nothing delivered
+    assert _volume_flags("fct_tickets", volumes) == [(date(2026, 11, 27), 0, 30.0)]
+
+
+@pytest.mark.slow
+def test_volume_rule_runs_in_gx(tmp_path: Path) -> None:
+    """The rule as GX runs it (its `{batch}` substituted twice), on the fct_tickets suite."""
+    from orchestration.quality.gx_runner import run_suites
+
+    path = tmp_path / "w.duckdb"
+    volumes = _weekly_volumes(weeks=6)
+    volumes[date(2026, 11, 24)] = 4
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_tickets (created_at timestamp, _refreshed_at timestamp)"
+        )
+        for day, n in volumes.items():
+            con.execute(
+                "insert into marts.fct_tickets select ?::timestamp, ?::timestamp from range(?)",
+                [f"{day} 12:00:00", VOLUME_REFRESHED_AT, n],
+            )
+    full = load_suite(EXPECTATIONS_DIR / "fct_tickets.json")
+    volume = [
+        e for e in full.expectations if "Volume anomaly" in e["kwargs"].get("description", "")
+    ]
+    suite = Suite(full.name, full.asset_key, full.query, full.layer, volume)
+    (outcome,) = run_suites(path, [suite], all_rows=True)
+    (failed,) = outcome.failed
+    assert failed.level == WARN and failed.failures == 1
+    assert failed.sample == [{"day": "2026-11-24", "volume": 4, "same_weekday_median": 30.0}]
