@@ -12,6 +12,7 @@ import pytest
 
 from orchestration.demo import generate
 from orchestration.demo.__main__ import main
+from orchestration.demo.generator import default_end_date
 from orchestration.ingest.contract import (
     CALL_DIRECTIONS,
     CHAT_CHANNELS,
@@ -88,6 +89,17 @@ def test_timestamps_are_iso_utc_and_not_after_the_end_date(demo_csv, con) -> Non
             ).fetchone()
             assert bad == 0, f"{name}.{column}"
             assert latest is None or latest <= END_TEXT, f"{name}.{column}: {latest}"
+
+
+def test_default_end_date_is_the_last_complete_utc_day() -> None:
+    """Without --end-date the data ends yesterday (UTC): a demo built at midday holds no record
+    later than the run that loads it (ending today, it held the rest of today's records)."""
+    utc = dt.UTC
+    assert default_end_date(dt.datetime(2026, 12, 7, 13, 30, tzinfo=utc)) == dt.date(2026, 12, 6)
+    assert default_end_date(dt.datetime(2026, 12, 7, 0, 0, tzinfo=utc)) == dt.date(2026, 12, 6)
+    berlin_early = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert default_end_date(berlin_early) == dt.date(2026, 12, 5)  # still the 6th in UTC
+    assert default_end_date() == dt.datetime.now(utc).date() - dt.timedelta(days=1)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "csv.gz", "jsonl", "jsonl.gz", "parquet"])

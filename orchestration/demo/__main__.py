@@ -69,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
         type=_end_date,
         default=None,
         help="last day of data, YYYY-MM-DD; nothing is later than its 23:59:59 UTC "
-        "(default: today, UTC)",
+        "(default: yesterday, UTC: the last complete day, so that no record lies in the future)",
     )
     p.add_argument(
         "--days",

@@ -29,6 +29,11 @@ DEFAULT_DAYS = 730
 MAX_DAYS = 1400
 
 
+def default_end_date(now: dt.datetime | None = None) -> dt.date:
+    """Yesterday in UTC: the last whole day before `now` (default: the current time)."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).date() - dt.timedelta(days=1)
+
+
 def generate(
     out_dir: str | Path,
     tickets: int = DEFAULT_TICKETS,
@@ -41,15 +46,16 @@ def generate(
 ) -> dict[str, int]:
     """Write demo data for every contract entity into `<out_dir>/<entity>/`; rows per entity.
 
-    The same arguments always give byte-identical files. `end_date` defaults to today (UTC);
-    the data covers `days` whole days ending on it, and nothing is later than its 23:59:59 UTC.
+    The same arguments always give byte-identical files. `end_date` defaults to yesterday (UTC),
+    the last complete day, so that no record lies after the run that loads it; the data covers
+    `days` whole days ending on it, and nothing is later than its 23:59:59 UTC.
     """
     if tickets < 1:
         raise ValueError("tickets must be at least 1")
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be between 1 and {MAX_DAYS}")
     out = Path(out_dir)
-    end = end_date or dt.datetime.now(dt.UTC).date()
+    end = end_date or default_end_date()
     period = Period.ending(end, days)
     rng = np.random.default_rng(seed)
     counts: dict[str, int] = {}
