@@ -27,6 +27,12 @@
       as-of instant (a ticket still open, an SLA target not achieved yet, a first-contact window
       not closed): such keys are recomputed every run until the clock stops. The condition names
       the as-of instant as `as_of_in_scope()`, never `as_of_timestamp()` (see there);
+    - (`not_started`: {'stored': <this model's start column>, 'upstream': [[model name, key
+      expression, time column], ...]}) a model that keeps only rows started by the as-of instant
+      (a status period, an SLA target) stores nothing for a record whose time lies past it (one
+      delivered with a later time: a pinned as_of, another system's clock), so no running clock
+      can bring it back: the keys of upstream rows later than the newest stored start (which is
+      at or before the last run's as-of instant) are in scope until those rows have started;
     - (`changed`) a named check (`changed_keys` below) finds keys whose inputs changed in a way
       the key mapping above cannot express: a ticket's team now follows another business-hours
       schedule, a customer, agent or team attribute copied into the rows changed, a survey
@@ -58,7 +64,7 @@
     where the spine and its stored rows differ (`survey_month_spine`).
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
-    'earlier_versions': [...], 'running_clock': <condition>, 'changed': [...],
+    'earlier_versions': [...], 'running_clock': <condition>, 'not_started': {...}, 'changed': [...],
     'keep_replaced': <model>, 'trailing_periods': [datepart, n], 'running_total': true}. A model passes the same dict to
     its config (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do
     not see a model's custom config).
@@ -159,6 +165,13 @@
             ~ ' where ' ~ scope['running_clock'] | replace(as_of_in_scope(), as_of_timestamp())
         ) -%}
     {%- endif -%}
+    {%- set not_started = scope.get('not_started') -%}
+    {%- for upstream in (not_started or {}).get('upstream', []) -%}
+        {%- do parts.append(
+            'select ' ~ upstream[1] ~ ' as refresh_key from ' ~ ref(upstream[0]) ~ ' where '
+            ~ upstream[2] ~ ' > (select max(' ~ not_started['stored'] ~ ') from ' ~ this ~ ')'
+        ) -%}
+    {%- endfor -%}
     {%- for check in scope.get('changed', []) -%}
         {%- do parts.append(changed_keys(check, scope['key'])) -%}
     {%- endfor -%}

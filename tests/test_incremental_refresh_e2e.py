@@ -43,6 +43,8 @@ pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 DAY = dt.date(2026, 6, 30)
+DAY_BEFORE_AS_OF = f"{DAY - dt.timedelta(days=1)} 15:00:00"
+"""The as-of instant of the first incremental night, hours before its delivery's last record."""
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +59,13 @@ def warehouses(
     dbt_manifest: Path,
 ) -> Iterator[dict[str, Any]]:
     built: dict[str, Any] = {}
-    # Each night runs as of the end of the data it has: open tickets' clocks stop there.
+    # Each night runs as of the end of the data it has: open tickets' clocks stop there. The
+    # first incremental night runs as of the afternoon of its day: its delivery holds records
+    # later than that instant (as a pinned as_of, or an export with another system's clock,
+    # gives), which the next night, as of a later instant, must take in.
     nights = [
         (deliveries["history"], f"{DAY - dt.timedelta(days=1)} 00:00:00"),
-        (deliveries["day_before"], f"{DAY} 00:00:00"),
+        (deliveries["day_before"], DAY_BEFORE_AS_OF),
         (deliveries["day"], AS_OF),
     ]
     for name in ("incremental", "full"):
@@ -148,6 +153,39 @@ def test_each_night_brings_late_and_redelivered_records(
             f" using ({key}) where e.{column} is distinct from n.{column}",
         )
         assert changed > 0, (entity, column)
+
+
+def test_tickets_created_after_a_nights_as_of_get_their_periods_the_next_night(
+    deliveries: dict[str, Path], warehouses: dict[str, Any]
+) -> None:
+    """The first incremental night ran as of 15:00: tickets its delivery created later had no
+    status period then (none had started), so nothing stored could bring them back; the next
+    night, as of a later instant, gave them their periods, SLA targets and clocks (check
+    `created_after_as_of`; the comparison with the full refresh covers every column)."""
+    tickets = f"read_csv('{deliveries['day_before']}/tickets/*.csv', all_varchar = true)"
+    after_as_of = [
+        row[0]
+        for row in query(
+            warehouses["incremental"],
+            f"select ticket_id from {tickets}"
+            f" where timezone('UTC', cast(created_at as timestamptz)) > '{DAY_BEFORE_AS_OF}'"
+            f" and timezone('UTC', cast(created_at as timestamptz)) < '{DAY}'",
+        )
+    ]
+    assert after_as_of, "the day before's delivery has no ticket created after the night's as-of"
+    listed = ", ".join(f"'{t}'" for t in after_as_of)
+    ((with_periods, with_sla_targets),) = query(
+        warehouses["incremental"],
+        f"""
+        select
+            (select count(distinct ticket_id) from intermediate.int_ticket_status_periods_derived
+                where ticket_id in ({listed})),
+            (select count(distinct ticket_id) from marts.fct_sla_events
+                where ticket_id in ({listed}))
+        """,
+    )
+    assert with_periods == len(after_as_of)
+    assert with_sla_targets > 0
 
 
 def test_an_incremental_run_reads_only_new_files(warehouses: dict[str, Any]) -> None:

@@ -3,7 +3,9 @@
     to the as-of instant, so an incremental run recomputes the ticket (macros/refresh_scope.sql).
     So has one whose current period ends after the as-of instant (an event delivered with a time
     past it: a pinned as_of, another system's clock): the next run, at a later instant, must
-    start the period that change opens, also when the ticket rests in solved until then. -#}
+    start the period that change opens, also when the ticket rests in solved until then. A
+    ticket created after the as-of instant has no period yet, hence no row to say so:
+    `not_started` brings it back. -#}
 {%- set refresh = {
     'key': 'ticket_id',
     'upstream': [
@@ -12,6 +14,10 @@
     ],
     'earlier_versions': ['ticket_events'],
     'running_clock': 'is_current and (status in ' ~ unsolved ~ ' or has_change_after_as_of)',
+    'not_started': {
+        'stored': 'started_at',
+        'upstream': [['int_tickets_joined_to_schedules', 'ticket_id', 'created_at']],
+    },
     'changed': ['schedule'],
 } -%}
 {{ refreshed_by_scope(refresh) }}

@@ -1,5 +1,7 @@
 {#- A target not achieved yet has a running clock (elapsed_minutes grows, the breach may still
-    come): an incremental run recomputes its ticket (macros/refresh_scope.sql). The rows it
+    come): an incremental run recomputes its ticket (macros/refresh_scope.sql), as it does a
+    ticket with a target that starts after the last run's as-of instant (`not_started`: its
+    creation or a customer turn delivered with a later time). The rows it
     replaces go to int_sla_event_versions_replaced, for the KPI rollups by period. -#}
 {%- set refresh = {
     'key': 'ticket_id',
@@ -10,6 +12,13 @@
         ['int_ticket_reply_turns_paired', 'ticket_id'],
     ],
     'running_clock': 'not is_achieved',
+    'not_started': {
+        'stored': 'started_at',
+        'upstream': [
+            ['int_ticket_milestones_measured', 'ticket_id', 'created_at'],
+            ['int_ticket_reply_turns_paired', 'ticket_id', 'turn_started_at'],
+        ],
+    },
 } -%}
 {{ refreshed_by_scope(refresh) }}
 with
