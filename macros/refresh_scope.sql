@@ -64,10 +64,10 @@
     where the spine and its stored rows differ (`survey_month_spine`).
 
     The scope is a dict: {'key': <column or expression of this model>, 'upstream': [...],
-    'earlier_versions': [...], 'running_clock': <condition>, 'not_started': {...}, 'changed': [...],
-    'keep_replaced': <model>, 'trailing_periods': [datepart, n], 'running_total': true}. A model passes the same dict to
-    its config (`refresh_scope`, read by the strategy) and to `in_refresh_scope()` (unit tests do
-    not see a model's custom config).
+    'earlier_versions': [...], 'running_clock': <condition>, 'not_started': {...},
+    'changed': [...], 'keep_replaced': <model>, 'trailing_periods': [datepart, n],
+    'running_total': true}. A model passes the same dict to its config (`refresh_scope`, read by
+    the strategy) and to `in_refresh_scope()` (unit tests do not see a model's custom config).
 
     What the scope does not see needs a full refresh (the job does not detect it): a change of
     the project's SQL, of the seeds (business hours, holidays, SLA policies) or of vars, or an

@@ -1,8 +1,8 @@
 {#- A target not achieved yet has a running clock (elapsed_minutes grows, the breach may still
     come): an incremental run recomputes its ticket (macros/refresh_scope.sql), as it does a
     ticket with a target that starts after the last run's as-of instant (`not_started`: its
-    creation or a customer turn delivered with a later time). The rows it
-    replaces go to int_sla_event_versions_replaced, for the KPI rollups by period. -#}
+    creation or a customer turn delivered with a later time). The rows it replaces go to
+    int_sla_event_versions_replaced, for the KPI rollups by period. -#}
 {%- set refresh = {
     'key': 'ticket_id',
     'keep_replaced': 'int_sla_event_versions_replaced',
