@@ -160,8 +160,8 @@ def test_tickets_created_after_a_nights_as_of_get_their_periods_the_next_night(
 ) -> None:
     """The first incremental night ran as of 15:00: tickets its delivery created later had no
     status period then (none had started), so nothing stored could bring them back; the next
-    night, as of a later instant, gave them their periods, SLA targets and clocks (check
-    `created_after_as_of`; the comparison with the full refresh covers every column)."""
+    night, as of a later instant, gave them their periods, SLA targets and clocks (scope option
+    `not_started`; the comparison with the full refresh covers every column)."""
     tickets = f"read_csv('{deliveries['day_before']}/tickets/*.csv', all_varchar = true)"
     after_as_of = [
         row[0]
