@@ -7,6 +7,11 @@ each mutant edits one file of the copy, the unit tests of the models it names ru
 restored. A mutant must end in a failed unit test (dbt status `fail`: rows differ), not in an
 error (a mutant that no longer compiles proves nothing): an edit that no longer finds its text
 fails too, so the list follows the SQL as it changes.
+
+The mutants the session selected are shared among `MUTANT_WORKERS` copies of the project (default:
+one per CPU, at most 4), each run by one Python process (tests/mutant_runner.py: dbt's
+programmatic runner, so dbt's imports are paid once per copy, not once per mutant); the tests then
+read their outcomes. Each copy passes every unit test again once its mutants are restored.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
+from mutant_runner import RESTORED, apply_edits
 
 from orchestration.ingest.loader import ensure_raw_tables
 
@@ -32,31 +37,12 @@ pytestmark = pytest.mark.slow
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT = str(Path(sys.executable).with_name("dbt"))
 MUTANTS_FILE = Path(__file__).with_name("unit_test_mutants.yml")
+RUNNER = Path(__file__).with_name("mutant_runner.py")
 PROJECT_PARTS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "data-tests")
 
 
 def load_mutants(path: Path = MUTANTS_FILE) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text())
-
-
-def apply_edits(text: str, edits: list[dict[str, Any]]) -> str:
-    """Replace each edit's `find` (whole lines) by its `replace`; raise when the text is not there
-    exactly as often as the edit says (once unless `occurrence` names one match or `all`)."""
-    for edit in edits:
-        find = edit["find"].rstrip("\n") + "\n"
-        replace = edit["replace"].rstrip("\n") + "\n" if edit["replace"] else ""
-        count = text.count(find)
-        occurrence = edit.get("occurrence")
-        if count == 0 or (occurrence is None and count != 1):
-            raise ValueError(f"found {count} times, expected once: {find!r}")
-        if occurrence == "all":
-            text = text.replace(find, replace)
-            continue
-        start = -1
-        for _ in range(int(occurrence or 1)):
-            start = text.index(find, start + 1)
-        text = text[:start] + replace + text[start + len(find) :]
-    return text
 
 
 @dataclass
@@ -84,15 +70,19 @@ class MutationProject:
         return {r["unique_id"]: r["status"] for r in results}
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutationProject]:
-    root = tmp_path_factory.mktemp("mutants")
+def copy_project(root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = REPO_ROOT / part
         if source.is_dir():
             shutil.copytree(source, root / part)
         else:
             shutil.copy2(source, root / part)
+
+
+def build_project(root: Path) -> MutationProject:
+    """A copy of the project with an empty warehouse, on which every unit test passes."""
+    copy_project(root)
     warehouse = root / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         ensure_raw_tables(con)
@@ -120,11 +110,79 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutationProjec
         env=env,
         check=True,
     )
-    built = MutationProject(root, env)
-    baseline = built.unit_tests()
+    return MutationProject(root, env)
+
+
+def clone_project(built: MutationProject, root: Path) -> MutationProject:
+    """Another copy of a built project (its own warehouse file: DuckDB lets one process write)."""
+    shutil.copytree(built.root, root)
+    env = {
+        **built.env,
+        "WAREHOUSE_PATH": str(root / "warehouse.duckdb"),
+        "DBT_PROFILES_DIR": str(root),
+    }
+    return MutationProject(root, env)
+
+
+def run_workers(
+    projects: list[MutationProject], mutants: list[dict[str, Any]], work_dir: Path
+) -> dict[str, dict[str, Any]]:
+    """The mutants dealt round to the project copies, one mutant_runner process per copy, all at
+    once; {mutant id or "restored-<copy>": outcome}."""
+    running = []
+    for number, project in enumerate(projects, start=1):
+        share = mutants[number - 1 :: len(projects)]
+        mutants_file = work_dir / f"mutants-{number}.json"
+        mutants_file.write_text(json.dumps(share))
+        outcomes_file = work_dir / f"outcomes-{number}.json"
+        log = (work_dir / f"runner-{number}.log").open("w")
+        process = subprocess.Popen(
+            [sys.executable, str(RUNNER), str(project.root), str(mutants_file), str(outcomes_file)],
+            cwd=project.root,
+            env=project.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        running.append((number, share, process, outcomes_file, log))
+    outcomes: dict[str, dict[str, Any]] = {}
+    for number, share, process, outcomes_file, log in running:
+        process.wait()
+        log.close()
+        if process.returncode == 0 and outcomes_file.is_file():
+            done = json.loads(outcomes_file.read_text())
+            outcomes[f"{RESTORED}-{number}"] = done.pop(RESTORED)
+            outcomes.update(done)
+            continue
+        tail = (work_dir / f"runner-{number}.log").read_text()[-3000:]
+        crashed = {"error": f"mutant runner {number} exited {process.returncode}:\n{tail}"}
+        outcomes[f"{RESTORED}-{number}"] = crashed
+        outcomes.update({mutant["id"]: crashed for mutant in share})
+    return outcomes
+
+
+def mutant_workers() -> int:
+    return max(1, int(os.environ.get("MUTANT_WORKERS") or min(4, os.cpu_count() or 1)))
+
+
+@pytest.fixture(scope="module")
+def mutant_outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, dict[str, Any]]:
+    """The outcome of every mutant this session selected, run on parallel project copies."""
+    selected = {
+        item.callspec.params["mutant"]["id"]
+        for item in request.session.items
+        if item.originalname == "test_a_unit_test_fails_on_the_mutant"
+    }
+    mutants = [mutant for mutant in load_mutants() if mutant["id"] in selected]
+    root = tmp_path_factory.mktemp("mutants")
+    first = build_project(root / "copy-1")
+    baseline = first.unit_tests()
     failing = sorted(test for test, status in baseline.items() if status != "pass")
     assert baseline and not failing, f"unit tests fail before any mutant: {failing}"
-    yield built
+    copies = max(1, min(mutant_workers(), len(mutants)))
+    projects = [first] + [clone_project(first, root / f"copy-{n}") for n in range(2, copies + 1)]
+    return run_workers(projects, mutants, root)
 
 
 def test_the_mutants_file_lists_distinct_mutants_of_existing_files() -> None:
@@ -154,16 +212,27 @@ def test_apply_edits_refuses_missing_and_ambiguous_text() -> None:
 @pytest.mark.parametrize(
     "mutant", load_mutants(), ids=lambda m: f"{m['id']}-{Path(m['file']).stem}"
 )
-def test_a_unit_test_fails_on_the_mutant(project: MutationProject, mutant: dict[str, Any]) -> None:
-    path = project.root / mutant["file"]
-    original = path.read_text()
-    path.write_text(apply_edits(original, mutant["edits"]))
-    try:
-        statuses = project.unit_tests(mutant["tests_of"])
-    finally:
-        path.write_text(original)
+def test_a_unit_test_fails_on_the_mutant(
+    mutant_outcomes: dict[str, dict[str, Any]], mutant: dict[str, Any]
+) -> None:
+    outcome = mutant_outcomes[mutant["id"]]
+    assert "error" not in outcome, f"{mutant['id']}: {outcome.get('error')}"
+    statuses = outcome["statuses"]
     errors = sorted(test for test, status in statuses.items() if status == "error")
     failed = sorted(test for test, status in statuses.items() if status == "fail")
     assert statuses, f"{mutant['id']}: no unit test selected by {mutant['tests_of']}"
     assert not errors, f"{mutant['id']} ({mutant['breaks']}) breaks the SQL itself: {errors}"
     assert failed, f"{mutant['id']} survived: no unit test notices that {mutant['breaks']}"
+
+
+def test_each_project_copy_passes_its_unit_tests_after_its_mutants(
+    mutant_outcomes: dict[str, dict[str, Any]],
+) -> None:
+    """No mutant outlives its run: restored, each copy passes every unit test in the same process
+    that ran its mutants (dbt keeps no stale SQL between its programmatic runs)."""
+    restored = {key: value for key, value in mutant_outcomes.items() if key.startswith(RESTORED)}
+    assert restored
+    for copy, outcome in restored.items():
+        assert "error" not in outcome, f"{copy}: {outcome.get('error')}"
+        failing = sorted(test for test, status in outcome["statuses"].items() if status != "pass")
+        assert outcome["statuses"] and not failing, f"{copy}: {failing}"
