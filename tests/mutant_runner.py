@@ -3,22 +3,26 @@ tests/test_unit_tests_catch_mutants.py).
 
     python tests/mutant_runner.py PROJECT_DIR MUTANTS_JSON OUTCOMES_JSON
 
-applies each mutant of MUTANTS_JSON in turn to the copy of the project in PROJECT_DIR, runs the
-unit tests of the models it names with dbt's programmatic runner (`dbtRunner`: one process for
-every mutant, so dbt's imports are paid once, not per mutant: about 2-3 s instead of 7-20 s a
-mutant), restores the file, and writes {mutant id: {"statuses": {unit test id: status}} or
-{"error": why}} to OUTCOMES_JSON. Then every unit test runs once more on the restored project
-(entry "restored"): it must pass, or a mutant (or state dbt kept in the process) outlived its run.
+runs every unit test of the copy of the project in PROJECT_DIR (entry "before": they must pass,
+or no mutant's failure means anything), then applies each mutant of MUTANTS_JSON in turn to it,
+runs the unit tests of the models it names with dbt's programmatic runner (`dbtRunner`: one
+process for every mutant, so dbt's imports are paid once, not per mutant: about 2-3 s instead of
+7-20 s a mutant) and restores the file, and runs every unit test once more on the restored
+project (entry "restored": they must pass, or a mutant, or state dbt kept in the process,
+outlived its run). Writes {mutant id, "before" or "restored": {"statuses": {unit test id:
+status}} or {"error": why}} to OUTCOMES_JSON.
 The environment says which warehouse and profile to use (WAREHOUSE_PATH, DBT_PROFILES_DIR).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+BEFORE = "before"
 RESTORED = "restored"
 
 
@@ -76,7 +80,7 @@ def run_mutant(root: Path, mutant: dict[str, Any]) -> dict[str, str]:
         path.write_text(original)
 
 
-def outcome(run: Any, *args: Any) -> dict[str, Any]:
+def outcome(run: Callable[..., dict[str, str]], *args: Any) -> dict[str, Any]:
     try:
         return {"statuses": run(*args)}
     except Exception as error:  # reported by the mutant's own test
@@ -84,20 +88,26 @@ def outcome(run: Any, *args: Any) -> dict[str, Any]:
 
 
 def run_mutants(root: Path, mutants: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    outcomes = {mutant["id"]: outcome(run_mutant, root, mutant) for mutant in mutants}
+    outcomes = {BEFORE: outcome(unit_test_statuses, root)}
+    outcomes.update({mutant["id"]: outcome(run_mutant, root, mutant) for mutant in mutants})
     outcomes[RESTORED] = outcome(unit_test_statuses, root)
     return outcomes
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 3 or argv[0] in {"-h", "--help"}:
-        print(__doc__)
-        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
-    root, mutants_file, outcomes_file = (Path(arg) for arg in argv)
-    mutants = json.loads(mutants_file.read_text())
-    outcomes_file.write_text(json.dumps(run_mutants(root.resolve(), mutants), indent=2))
-    return 0
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python tests/mutant_runner.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("project_dir", type=Path, help="a copy of the dbt project, built empty")
+    parser.add_argument("mutants_json", type=Path, help="the mutants to run (a JSON list)")
+    parser.add_argument("outcomes_json", type=Path, help="where to write the outcomes")
+    args = parser.parse_args(argv)
+    mutants = json.loads(args.mutants_json.read_text())
+    outcomes = run_mutants(args.project_dir.resolve(), mutants)
+    args.outcomes_json.write_text(json.dumps(outcomes, indent=2))
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main()

@@ -11,7 +11,8 @@ fails too, so the list follows the SQL as it changes.
 The mutants the session selected are shared among `MUTANT_WORKERS` copies of the project (default:
 one per CPU, at most 4), each run by one Python process (tests/mutant_runner.py: dbt's
 programmatic runner, so dbt's imports are paid once per copy, not once per mutant); the tests then
-read their outcomes. Each copy passes every unit test again once its mutants are restored.
+read their outcomes. Each copy passes every unit test before its mutants and again once they are
+restored (the runner's own check: state dbt kept between its runs would show there).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any
 import duckdb
 import pytest
 import yaml
-from mutant_runner import RESTORED, apply_edits
+from mutant_runner import BEFORE, RESTORED, apply_edits
 
 from orchestration.ingest.loader import ensure_raw_tables
 
@@ -50,39 +51,16 @@ class MutationProject:
     root: Path
     env: dict[str, str]
 
-    def unit_tests(self, selectors: list[str] | None = None) -> dict[str, str]:
-        """Run the unit tests of `selectors` (all when None); {unit test id: dbt status}."""
-        select = [f"{selector},test_type:unit" for selector in selectors or []] or [
-            "test_type:unit"
-        ]
-        target = self.root / "target"
-        run_results = target / "run_results.json"
-        run_results.unlink(missing_ok=True)  # never read the previous run's results
-        done = subprocess.run(
-            [DBT, "test", "--quiet", "--select", *select, "--target-path", str(target)],
-            cwd=self.root,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        assert run_results.is_file(), f"dbt ran no test:\n{done.stdout}\n{done.stderr}"
-        results = json.loads(run_results.read_text())["results"]
-        return {r["unique_id"]: r["status"] for r in results}
 
-
-def copy_project(root: Path) -> None:
-    root.mkdir(parents=True, exist_ok=True)
+def build_project(root: Path) -> MutationProject:
+    """A copy of the project with an empty warehouse (the unit tests' inputs exist)."""
+    root.mkdir(parents=True)
     for part in PROJECT_PARTS:
         source = REPO_ROOT / part
         if source.is_dir():
             shutil.copytree(source, root / part)
         else:
             shutil.copy2(source, root / part)
-
-
-def build_project(root: Path) -> MutationProject:
-    """A copy of the project with an empty warehouse, on which every unit test passes."""
-    copy_project(root)
     warehouse = root / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         ensure_raw_tables(con)
@@ -128,7 +106,7 @@ def run_workers(
     projects: list[MutationProject], mutants: list[dict[str, Any]], work_dir: Path
 ) -> dict[str, dict[str, Any]]:
     """The mutants dealt round to the project copies, one mutant_runner process per copy, all at
-    once; {mutant id or "restored-<copy>": outcome}."""
+    once; {mutant id, "before-<copy>" or "restored-<copy>": outcome}."""
     running = []
     for number, project in enumerate(projects, start=1):
         share = mutants[number - 1 :: len(projects)]
@@ -150,12 +128,14 @@ def run_workers(
         log.close()
         if process.returncode == 0 and outcomes_file.is_file():
             done = json.loads(outcomes_file.read_text())
-            outcomes[f"{RESTORED}-{number}"] = done.pop(RESTORED)
+            for check in (BEFORE, RESTORED):
+                outcomes[f"{check}-{number}"] = done.pop(check)
             outcomes.update(done)
             continue
         tail = (work_dir / f"runner-{number}.log").read_text()[-3000:]
         crashed = {"error": f"mutant runner {number} exited {process.returncode}:\n{tail}"}
-        outcomes[f"{RESTORED}-{number}"] = crashed
+        for check in (BEFORE, RESTORED):
+            outcomes[f"{check}-{number}"] = crashed
         outcomes.update({mutant["id"]: crashed for mutant in share})
     return outcomes
 
@@ -177,12 +157,18 @@ def mutant_outcomes(
     mutants = [mutant for mutant in load_mutants() if mutant["id"] in selected]
     root = tmp_path_factory.mktemp("mutants")
     first = build_project(root / "copy-1")
-    baseline = first.unit_tests()
-    failing = sorted(test for test, status in baseline.items() if status != "pass")
-    assert baseline and not failing, f"unit tests fail before any mutant: {failing}"
     copies = max(1, min(mutant_workers(), len(mutants)))
     projects = [first] + [clone_project(first, root / f"copy-{n}") for n in range(2, copies + 1)]
-    return run_workers(projects, mutants, root)
+    outcomes = run_workers(projects, mutants, root)
+    for number in range(1, copies + 1):
+        assert_all_pass(outcomes[f"{BEFORE}-{number}"], f"copy {number} before any mutant")
+    return outcomes
+
+
+def assert_all_pass(outcome: dict[str, Any], what: str) -> None:
+    assert "error" not in outcome, f"{what}: {outcome.get('error')}"
+    failing = sorted(test for test, status in outcome["statuses"].items() if status != "pass")
+    assert outcome["statuses"] and not failing, f"unit tests fail on {what}: {failing}"
 
 
 def test_the_mutants_file_lists_distinct_mutants_of_existing_files() -> None:
@@ -233,6 +219,4 @@ def test_each_project_copy_passes_its_unit_tests_after_its_mutants(
     restored = {key: value for key, value in mutant_outcomes.items() if key.startswith(RESTORED)}
     assert restored
     for copy, outcome in restored.items():
-        assert "error" not in outcome, f"{copy}: {outcome.get('error')}"
-        failing = sorted(test for test, status in outcome["statuses"].items() if status != "pass")
-        assert outcome["statuses"] and not failing, f"{copy}: {failing}"
+        assert_all_pass(outcome, copy)
