@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from orchestration.dbt.build import (
+    KEPT_MARKER,
     FailedNode,
     build_threads,
     dbt_build_args,
     describe_failures,
     describe_outdated,
     failed_nodes,
+    flagged_nodes,
+    keep_or_remove_target,
     keep_parse_state,
     outdated_tables,
     parse_state_dir,
@@ -158,3 +162,36 @@ def test_outdated_tables_are_incremental_models_missing_documented_columns() -> 
     message = describe_outdated(outdated)
     assert "- fct_a: no column _refreshed_at" in message and "full_refresh: true" in message
     assert outdated_tables(manifest, {}) == {}
+
+
+def test_a_builds_target_folder_stays_only_when_a_node_failed_or_warned(tmp_path: Path) -> None:
+    results = {
+        "results": [
+            {"status": "pass"},
+            {"status": "warn"},
+            {"status": "success"},
+            {"status": "fail"},
+            {"status": "skipped"},
+        ]
+    }
+    assert flagged_nodes(results) == 2
+    assert flagged_nodes({"results": [{"status": "pass"}, {"status": "success"}]}) == 0
+    assert flagged_nodes({}) == 0
+
+    clean = tmp_path / "build-clean"
+    (clean / "compiled").mkdir(parents=True)
+    assert keep_or_remove_target(clean, flagged=0) is False
+    assert not clean.exists()
+
+    running = tmp_path / "build-running"  # another run's folder, not kept (no marker)
+    running.mkdir()
+    kept = []
+    for n in range(4):
+        folder = tmp_path / f"build-{n}"
+        (folder / "compiled").mkdir(parents=True)
+        assert keep_or_remove_target(folder, flagged=1, keep=2) is True
+        assert (folder / KEPT_MARKER).exists()
+        kept.append(folder)
+        os.utime(folder / KEPT_MARKER, (1_000 + n, 1_000 + n))
+    # only the newest two kept folders remain; the unmarked one is left alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build-2", "build-3", "build-running"]

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -271,6 +272,10 @@ def test_mart_level_bad_data_keeps_the_previous_marts(gated: dict[str, Path]) ->
             message = step_failures(result)
             assert "on asset 'fct_tickets' failed, 1 failing row(s)" in message, message
             assert f"the failed build is kept as {failed_build}" in message
+            found = re.search(r"compiled SQL of the failing nodes is in (\S+)\.$", message, re.M)
+            assert found, message
+            compiled = Path(found.group(1))
+            assert list(compiled.rglob("*fct_tickets*.sql")), compiled  # dbt's log names them
             assert not {PUBLISH.to_user_string(), PROMOTE.to_user_string()} & materialized(result)
             assert marts_content(warehouse) == marts_before, attempt
             landed = "select count(*) from raw.tickets where ticket_id = 'night-1'"

@@ -2,12 +2,12 @@
 into a working copy of the warehouse (build-then-swap, orchestration/warehouse_build.py)."""
 
 import json
-import shutil
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt.build import (
+    KEEP_FLAGGED_TARGETS,
     build_kept_message,
     build_threads,
     dbt_build_args,
@@ -15,6 +15,8 @@ from orchestration.dbt.build import (
     describe_outdated,
     environ_override,
     failed_nodes,
+    flagged_nodes,
+    keep_or_remove_target,
     keep_parse_state,
     outdated_tables,
     parse_state_dir,
@@ -100,14 +102,25 @@ def warehouse_dbt_models(
     keep_parse_state(invocation.target_path, state_dir)
     ok = invocation.is_successful()
     message = ""
-    if not ok:
+    try:
         run_results = invocation.get_artifact("run_results.json")
+    except FileNotFoundError:  # dbt stopped before running a node
+        run_results = {}
+    if not ok:
         manifest = json.loads(dbt_project.manifest_path.read_text())
         message = describe_failures(failed_nodes(run_results, manifest))
-    shutil.rmtree(invocation.target_path, ignore_errors=True)
+    flagged = flagged_nodes(run_results)
+    compiled = f"{invocation.target_path}/compiled"
+    if keep_or_remove_target(invocation.target_path, flagged):
+        context.log.warning(
+            f"{flagged} dbt node(s) failed or warned: their compiled SQL is kept in {compiled} "
+            f"(the newest {KEEP_FLAGGED_TARGETS} such folders are kept)"
+        )
     if not ok:
         kept = keep_failed_build(warehouse.path)
         message += "\n" + build_kept_message(warehouse.path, kept)
+        if flagged:
+            message += f"\nThe compiled SQL of the failing nodes is in {compiled}."
         context.log.error(message)
         raise dg.Failure(description=message)
     selection = context.run.asset_selection

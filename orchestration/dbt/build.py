@@ -147,6 +147,41 @@ def build_threads(
     return None
 
 
+FLAGGED_STATUSES = ("fail", "error", "runtime error", "warn")
+"""Node statuses in run_results.json whose compiled SQL a user wants to open (dbt's log points
+at `<target>/compiled/...` for each)."""
+KEPT_MARKER = ".kept-for-inspection"
+KEEP_FLAGGED_TARGETS = 5
+
+
+def flagged_nodes(run_results: Mapping[str, Any]) -> int:
+    """Nodes that failed, errored or warned in run_results.json."""
+    return sum(
+        1 for r in run_results.get("results", []) if str(r.get("status")) in FLAGGED_STATUSES
+    )
+
+
+def keep_or_remove_target(
+    target_path: Path, flagged: int, keep: int = KEEP_FLAGGED_TARGETS
+) -> bool:
+    """A run's dbt target folder stays when `flagged` nodes failed or warned, so that the
+    "compiled code at ..." paths of dbt's log open; else it is removed. Of the kept folders
+    beside it only the newest `keep` remain (a folder is marked when kept, so the folder of a
+    build still running is never taken for an old one). Returns whether the folder was kept."""
+    if not flagged:
+        shutil.rmtree(target_path, ignore_errors=True)
+        return False
+    (target_path / KEPT_MARKER).touch()
+    kept = sorted(
+        (p for p in target_path.parent.glob("*/" + KEPT_MARKER)),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for marker in kept[keep:]:
+        shutil.rmtree(marker.parent, ignore_errors=True)
+    return True
+
+
 PARSE_STATE_FILE = "partial_parse.msgpack"
 
 
