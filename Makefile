@@ -54,7 +54,7 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## demo data (if the landing folder i
 	$(BIN)/dagster job execute -m orchestration.definitions -j nightly_job
 	$(BIN)/python -m orchestration.summary
 
-public-data: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## real public support data (../shared/datasets) into data/public: convert, nightly job, summary
+public-data: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## real public support data (../shared/datasets, or PUBLIC_DATASETS_DIR) into data/public: convert, job, summary
 	rm -rf data/public
 	$(BIN)/python -m orchestration.public_data --out data/public/landing
 	$(BIN)/dbt parse --quiet

@@ -41,7 +41,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if not args.datasets.is_dir():
-        print(f"no data set folder at {args.datasets} (see --datasets)", file=sys.stderr)
+        print(
+            f"no data set folder at {args.datasets}: set PUBLIC_DATASETS_DIR (e.g. "
+            "`PUBLIC_DATASETS_DIR=/path/to/datasets make public-data`) or pass --datasets",
+            file=sys.stderr,
+        )
         return 2
     if has_data_files(args.out):
         print(

@@ -241,4 +241,11 @@ def suites_as_json() -> str:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="python -m orchestration.quality.checks",
+        description="List the Great Expectations suites of expectations/ that gate the nightly "
+        "job, each with the Dagster asset it checks, as JSON (suite name: asset key).",
+    ).parse_args()
     print(suites_as_json())

@@ -102,8 +102,23 @@ def dashboard_query_latencies(
     return results
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    import argparse
     import json
-    import sys
 
-    print(json.dumps(dashboard_query_latencies(sys.argv[1]), indent=2))
+    parser = argparse.ArgumentParser(
+        prog="python -m orchestration.serving.bench_queries",
+        description="Time ten typical dashboard queries on a serving file (each on a fresh "
+        "read-only connection, after one warm-up run) and print the median and 95th percentile "
+        "per query as JSON, as `make bench` reports them.",
+    )
+    parser.add_argument("serving_path", help="the serving DuckDB file, e.g. data/analytics.duckdb")
+    parser.add_argument("--repeats", type=int, default=10, help="timed runs per query (default 10)")
+    args = parser.parse_args(argv)
+    if not Path(args.serving_path).is_file():
+        parser.error(f"no serving file at {args.serving_path} (run `make run` first)")
+    print(json.dumps(dashboard_query_latencies(args.serving_path, args.repeats), indent=2))
+
+
+if __name__ == "__main__":
+    main()

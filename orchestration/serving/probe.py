@@ -7,6 +7,7 @@ Prints {"answers": {repr(row): count}, "errors": [...], "queries": n, "duckdb": 
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -45,6 +46,20 @@ def probe(path: str, seconds: float, sql: str = DEFAULT_SQL, pause: float = 0.0)
     }
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python orchestration/serving/probe.py",
+        description="Act as a BI tool reading the serving file: open it read-only, run one query, "
+        "close, again and again for SECONDS; print each distinct answer with its count, every "
+        "error, the number of queries and DuckDB's version as JSON (used by `make bi-test` to "
+        "show that a publish never breaks a reader).",
+    )
+    parser.add_argument("path", help="the serving DuckDB file")
+    parser.add_argument("seconds", type=float, help="how long to keep querying")
+    parser.add_argument("sql", nargs="?", default=DEFAULT_SQL, help="the query (default: counts)")
+    args = parser.parse_args(argv)
+    print(json.dumps(probe(args.path, args.seconds, args.sql)))
+
+
 if __name__ == "__main__":
-    result = probe(sys.argv[1], float(sys.argv[2]), *(sys.argv[3:4] or [DEFAULT_SQL]))
-    print(json.dumps(result))
+    main(sys.argv[1:])
