@@ -466,6 +466,32 @@ def test_time_with_customer_calls_of_a_month(
     assert over_pct == pytest.approx(100.0 * over / len(timed))
 
 
+def test_tickets_have_no_handle_time(contacts_warehouse: dict[str, Path]) -> None:
+    """A help-desk export has no time tracking: tickets are counted in kpi_time_with_customer
+    without a handle time or a target, and agents' average handle time is over chats and calls."""
+    warehouse = contacts_warehouse["warehouse"]
+    tickets, timed = query(
+        warehouse,
+        "select count(*), count(handle_seconds) from marts.fct_contacts where source = 'ticket'",
+    )[0]
+    assert tickets > 100 and timed == 0
+    rows = query(
+        warehouse,
+        "select sum(contacts), sum(contacts_with_handle_time), count(target_seconds),"
+        " count(avg_handle_seconds) from marts.kpi_time_with_customer where source = 'ticket'",
+    )[0]
+    assert rows == (tickets, 0, 0, 0)
+    longest = query(
+        warehouse,
+        "select max(avg_handle_seconds) from marts.kpi_agent_daily",
+    )[0][0]
+    chats_and_calls = query(
+        warehouse,
+        "select max(handle_seconds) from marts.fct_contacts where source in ('chat', 'call')",
+    )[0][0]
+    assert longest <= chats_and_calls
+
+
 def chat_turns(messages: list[dict[str, str]]) -> dict[tuple[str, int], tuple[str, float]]:
     """Answered chat turns: (conversation, turn number) -> (replying agent, reply seconds)."""
     by_chat: dict[str, list[tuple[datetime, str, str, str]]] = defaultdict(list)

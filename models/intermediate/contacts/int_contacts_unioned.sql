@@ -1,12 +1,11 @@
 {#- Incremental per contact (macros/refresh_scope.sql): a contact is recomputed when a row it is
-    built from (staged ticket or call, ticket milestones or status times, measured chat) was
-    written since this model's last build. -#}
+    built from (staged ticket or call, ticket milestones, measured chat) was written since this
+    model's last build. -#}
 {%- set refresh = {
     'key': 'contact_id',
     'upstream': [
         ['stg_landing__tickets', "'ticket:' || ticket_id"],
         ['int_ticket_milestones_measured', "'ticket:' || ticket_id"],
-        ['int_ticket_status_periods_aggregated_to_tickets', "'ticket:' || ticket_id"],
         ['int_chat_conversations_measured', "'chat:' || conversation_id"],
         ['stg_landing__calls', "'call:' || call_id"],
     ],
@@ -22,10 +21,6 @@ tickets as (
 milestones as (
     -- the inner join with the tickets in scope below keeps only theirs
     select * from {{ ref('int_ticket_milestones_measured') }}
-),
-
-status_times as (
-    select * from {{ ref('int_ticket_status_periods_aggregated_to_tickets') }}
 ),
 
 chats as (
@@ -52,7 +47,9 @@ ticket_contacts as (
         milestones.first_response_at,
         milestones.first_response_minutes * 60.0 as first_response_seconds,
         milestones.first_response_business_minutes,
-        status_times.agent_work_minutes * 60.0 as handle_seconds,
+        -- a help-desk export has no time tracking: time in new + open
+        -- (fct_tickets.agent_work_minutes) is elapsed time, not work, so it is not handle time
+        cast(null as {{ type_double() }}) as handle_seconds,
         milestones.agent_replies_count as replies_count,
         cast(null as boolean) as is_abandoned,
         milestones.is_solved,
@@ -60,8 +57,6 @@ ticket_contacts as (
     from tickets
     inner join milestones
         on tickets.ticket_id = milestones.ticket_id
-    left join status_times
-        on tickets.ticket_id = status_times.ticket_id
 ),
 
 chat_contacts as (
