@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -319,6 +319,102 @@ def test_overview_contacts_per_month_match_python(
     }
     assert len(expected) > 6
     assert actual == dict(expected)
+
+
+def test_overview_first_contact_resolution_waits_for_open_windows(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """Each month's first-contact resolution is over its contacts whose 7-day window has closed
+    by the as-of instant; the others wait in fcr_pending_contacts (recomputed from landing)."""
+    decided = first_contact_resolution(landing_contacts["contacts"])
+    resolved: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    pending: Counter[str] = Counter()
+    for contact_id, customer, started in landing_contacts["contacts"]:
+        if customer is None or started is None:
+            continue
+        month = started.strftime("%Y-%m-01")
+        if AS_OF - started >= FCR_WINDOW:
+            closed[month] += 1
+            resolved[month] += bool(decided[contact_id])
+        else:
+            pending[month] += 1
+    actual = {
+        month.isoformat(): (pct, waiting)
+        for month, pct, waiting in query(
+            contacts_warehouse["warehouse"],
+            "select date_month, first_contact_resolution_pct, fcr_pending_contacts"
+            " from marts.kpi_support_overview_monthly where contacts > 0",
+        )
+    }
+    assert sum(pending.values()) > 20  # the last week's contacts
+    for month, (pct, waiting) in actual.items():
+        assert waiting == pending[month], month
+        if closed[month]:
+            assert pct == pytest.approx(100.0 * resolved[month] / closed[month]), month
+        else:
+            assert pct is None, month
+
+
+def test_overview_first_response_per_source(contacts_warehouse: dict[str, Path]) -> None:
+    """The overview's per-source medians are those of the month's contacts of each source; the
+    blended median lies between them."""
+    rows = query(
+        contacts_warehouse["warehouse"],
+        "with per_source as ("
+        " select date_trunc('month', started_at) as date_month, source,"
+        " median(first_response_seconds) / 60.0 as minutes from marts.fct_contacts group by 1, 2)"
+        " select o.date_month, t.minutes, c.minutes, l.minutes,"
+        " o.median_ticket_first_response_minutes, o.median_chat_first_response_minutes,"
+        " o.median_call_first_response_minutes, o.median_first_response_minutes"
+        " from marts.kpi_support_overview_monthly as o"
+        " left join per_source as t on t.date_month = o.date_month and t.source = 'ticket'"
+        " left join per_source as c on c.date_month = o.date_month and c.source = 'chat'"
+        " left join per_source as l on l.date_month = o.date_month and l.source = 'call'"
+        " where o.contacts > 0",
+    )
+    assert len(rows) > 6
+    for month, ticket, chat, call, *overview in rows:
+        assert overview[:3] == [pytest.approx(ticket), pytest.approx(chat), pytest.approx(call)]
+        blended = overview[3]
+        assert min(ticket, chat, call) <= blended <= max(ticket, chat, call), month
+
+
+def test_volume_trends_say_which_periods_are_complete(contacts_warehouse: dict[str, Path]) -> None:
+    """A period is complete when it has as many data days as days; the first and last periods
+    of the demo data are not, and the comparisons with them are flagged."""
+    rows = query(
+        contacts_warehouse["warehouse"],
+        "select period_grain, period_start_date, days_in_data, is_complete_period,"
+        " is_previous_period_complete, is_year_before_period_complete, year_before_contacts"
+        " from marts.kpi_volume_trends where source = 'all' order by 1, 2",
+    )
+    by_grain: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_grain[row[0]].append(row)
+    for grain, periods in by_grain.items():
+        complete = []
+        for _, start, days, is_complete, *_ in periods:
+            if grain == "week":
+                length = 7
+            elif grain == "month":
+                following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+                length = (following - start).days
+            else:
+                length = (date(start.year + 1, 1, 1) - start).days
+            assert is_complete == (days == length), (grain, start)
+            complete.append(is_complete)
+        assert [p[4] for p in periods] == [None, *complete[:-1]], grain
+        starts = {p[1]: p[3] for p in periods}
+        for _, start, _, _, _, year_before_complete, year_before_contacts in periods:
+            if year_before_contacts is None:
+                assert year_before_complete is None
+            elif grain != "week":  # a week's year before is the same ISO week, not the date
+                year_before = start.replace(year=start.year - 1)
+                assert year_before_complete == starts[year_before], (grain, start)
+    # the data ends on Tuesday 2026-06-30 (as of Wednesday 2026-07-01): the last week is partial
+    assert by_grain["week"][-1][3] is False
+    assert any(p[3] for p in by_grain["week"]) and any(p[3] for p in by_grain["month"])
 
 
 def test_every_mart_column_is_documented(

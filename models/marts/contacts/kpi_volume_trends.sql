@@ -4,16 +4,40 @@ spine as (
     select * from {{ ref('int_contact_volumes_bucketed_to_periods') }}
 ),
 
-compared as (
+measured as (
+    -- a period is complete when every one of its days lies within the data
     select
         spine.*,
-        lag(spine.contacts) over (
-            partition by spine.period_grain, spine.source
-            order by spine.period_start_date
-        ) as previous_period_contacts,
-        max(spine.period_start_date) over (partition by spine.period_grain)
-            as last_period_start_date
+        spine.days_in_data = case spine.period_grain
+            when 'week' then 7
+            when 'month' then {{ dbt.datediff(
+                'spine.period_start_date',
+                dbt.dateadd('month', 1, 'spine.period_start_date'),
+                'day',
+            ) }}
+            else {{ dbt.datediff(
+                'spine.period_start_date',
+                dbt.dateadd('year', 1, 'spine.period_start_date'),
+                'day',
+            ) }}
+        end as is_complete_period
     from spine
+),
+
+compared as (
+    select
+        measured.*,
+        lag(measured.contacts) over (
+            partition by measured.period_grain, measured.source
+            order by measured.period_start_date
+        ) as previous_period_contacts,
+        lag(measured.is_complete_period) over (
+            partition by measured.period_grain, measured.source
+            order by measured.period_start_date
+        ) as is_previous_period_complete,
+        max(measured.period_start_date) over (partition by measured.period_grain)
+            as last_period_start_date
+    from measured
 ),
 
 final as (
@@ -31,6 +55,9 @@ final as (
         year_before.contacts as year_before_contacts,
         compared.period_start_date = compared.last_period_start_date
             as is_last_period,
+        compared.is_complete_period,
+        compared.is_previous_period_complete,
+        year_before.is_complete_period as is_year_before_period_complete,
         compared.contacts - compared.previous_period_contacts
             as change_vs_previous,
         cast(compared.contacts - compared.previous_period_contacts as {{ type_double() }})
@@ -43,7 +70,7 @@ final as (
         cast(compared.contacts as {{ type_double() }})
         / nullif(compared.business_days, 0) as contacts_per_business_day
     from compared
-    left join spine as year_before
+    left join measured as year_before
         on
             compared.period_grain = year_before.period_grain
             and compared.source = year_before.source

@@ -2,6 +2,8 @@
 {%- set solved_month = reporting_month('last_solved_at') %}
 {%- set settled_at = 'case when is_breached then breach_at else achieved_at end' %}
 {%- set settled_month = reporting_month(settled_at) %}
+{%- set fcr_window_closed = seconds_between('started_at', as_of_timestamp())
+    ~ ' >= ' ~ var('fcr_window_days') * 86400 %}
 {#- Incremental per month (macros/refresh_scope.sql): a month is recomputed when a contact, a
     solved ticket or a settled SLA target of it was written since, when one that was in it was
     replaced (the logs int_contact_versions_replaced, int_ticket_versions_replaced,
@@ -10,7 +12,9 @@
     written since (or a response or ticket that was in it was replaced: its rows there may be
     gone), and when the churn or turnover rate copied into it changed (check
     `retention_and_turnover_months`: those two rollups are rebuilt in full every night, so a
-    comparison finds what changed). -#}
+    comparison finds what changed). A month whose first-contact resolution still waits for open
+    windows (fcr_pending_contacts > 0) is recomputed every night until they have all closed
+    (`running_clock`). -#}
 {%- set refresh = {
     'key': 'date_month',
     'upstream': [
@@ -27,6 +31,7 @@
         ['kpi_complaints_monthly', 'date_month'],
     ],
     'changed': ['stale_watermark', 'retention_and_turnover_months'],
+    'running_clock': 'fcr_pending_contacts > 0',
 } -%}
 {{ refreshed_by_scope(refresh) }}
 
@@ -76,8 +81,24 @@ contacts_monthly as (
         count(case when source = 'call' then 1 end) as call_contacts,
         percentile_cont(0.5) within group (order by first_response_seconds) / 60.0
             as median_first_response_minutes,
-        100.0 * cast(count(case when is_first_contact_resolution then 1 end) as {{ type_double() }})
-        / nullif(count(is_first_contact_resolution), 0) as first_contact_resolution_pct
+        {%- for source in ['ticket', 'chat', 'call'] %}
+        percentile_cont(0.5) within group (
+            order by case when source = '{{ source }}' then first_response_seconds end
+        ) / 60.0 as median_{{ source }}_first_response_minutes,
+        {%- endfor %}
+        -- only contacts whose window has closed: a contact is decided unresolved as soon as
+        -- another follows, resolved only when its window ends, so a month with open windows
+        -- would read low
+        100.0 * cast(count(
+            case when is_first_contact_resolution and {{ fcr_window_closed }} then 1 end
+        ) as {{ type_double() }})
+        / nullif(count(
+            case
+                when is_first_contact_resolution is not null and {{ fcr_window_closed }} then 1
+            end
+        ), 0) as first_contact_resolution_pct,
+        count(case when customer_id is not null and not ({{ fcr_window_closed }}) then 1 end)
+            as fcr_pending_contacts
     from contacts
     group by 1
 ),
@@ -145,9 +166,13 @@ overview as (
         coalesce(contacts_monthly.chat_contacts, 0) as chat_contacts,
         coalesce(contacts_monthly.call_contacts, 0) as call_contacts,
         contacts_monthly.median_first_response_minutes,
+        contacts_monthly.median_ticket_first_response_minutes,
+        contacts_monthly.median_chat_first_response_minutes,
+        contacts_monthly.median_call_first_response_minutes,
         resolution_monthly.median_full_resolution_minutes,
         resolution_monthly.median_full_resolution_business_minutes,
         contacts_monthly.first_contact_resolution_pct,
+        coalesce(contacts_monthly.fcr_pending_contacts, 0) as fcr_pending_contacts,
         csat_monthly.csat_pct,
         nps_monthly.nps,
         coalesce(complaints_totals.complaints, 0) as complaints,
