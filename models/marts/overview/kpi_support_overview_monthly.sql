@@ -81,11 +81,15 @@ contacts_monthly as (
         count(case when source = 'call' then 1 end) as call_contacts,
         percentile_cont(0.5) within group (order by first_response_seconds) / 60.0
             as median_first_response_minutes,
-        {%- for source in ['ticket', 'chat', 'call'] %}
         percentile_cont(0.5) within group (
-            order by case when source = '{{ source }}' then first_response_seconds end
-        ) / 60.0 as median_{{ source }}_first_response_minutes,
-        {%- endfor %}
+            order by case when source = 'ticket' then first_response_seconds end
+        ) / 60.0 as median_ticket_first_response_minutes,
+        percentile_cont(0.5) within group (
+            order by case when source = 'chat' then first_response_seconds end
+        ) / 60.0 as median_chat_first_response_minutes,
+        percentile_cont(0.5) within group (
+            order by case when source = 'call' then first_response_seconds end
+        ) / 60.0 as median_call_first_response_minutes,
         -- only contacts whose window has closed: a contact is decided unresolved as soon as
         -- another follows, resolved only when its window ends, so a month with open windows
         -- would read low
