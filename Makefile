@@ -56,9 +56,9 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## demo data (if the landing folder i
 
 public-data: $(STAMP) $(DAGSTER_HOME)/dagster.yaml ## real public support data (../shared/datasets, or PUBLIC_DATASETS_DIR) into data/public: convert, job, summary
 	rm -rf data/public
-	$(BIN)/python -m orchestration.public_data --out data/public/landing
+	$(BIN)/python -m orchestration.public_data --out data/public/landing --run-config data/public/run_config.yaml
 	$(BIN)/dbt parse --quiet
-	$(PUBLIC_ENV) $(BIN)/dagster job execute -m orchestration.definitions -j nightly_job
+	$(PUBLIC_ENV) $(BIN)/dagster job execute -m orchestration.definitions -j nightly_job -c data/public/run_config.yaml
 	$(PUBLIC_ENV) $(BIN)/python -m orchestration.summary
 
 demo: $(STAMP) ## (re)generate demo data into LANDING_DIR

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orchestration.cli import run
 from orchestration.demo.writer import add_landing_out_argument, has_data_files
+from orchestration.public_data.as_of import as_of_after, newest_contact, write_run_config
 from orchestration.public_data.convert import CONVERTERS, convert_all, datasets_dir
 
 
@@ -29,6 +30,14 @@ def parser() -> argparse.ArgumentParser:
         "../shared/datasets beside the repository)",
     )
     add_landing_out_argument(p, "; it must not hold data files yet")
+    p.add_argument(
+        "--run-config",
+        type=Path,
+        help="also write a Dagster run config (for `dagster job execute -c`) that builds the "
+        "warehouse as of the start of the day after the data's newest contact (UTC) instead of "
+        "today, so that the windows ending at the as-of instant (hourly peaks, 90-day counts) "
+        "hold data",
+    )
     p.add_argument(
         "--only",
         nargs="+",
@@ -68,6 +77,14 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     print(f"landing files written to {args.out}")
+    if args.run_config:
+        newest = newest_contact(args.out)
+        if newest is None:
+            print("no contact with a readable time: no run config written", file=sys.stderr)
+            return 2
+        as_of = as_of_after(newest)
+        write_run_config(args.run_config, as_of)
+        print(f"run config {args.run_config}: as of {as_of} UTC (newest contact {newest})")
     return 0
 
 
