@@ -79,3 +79,10 @@
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#- The reporting month of the first contact in fct_contacts, as a scalar subquery (NULL when
+    there is none): kpi_support_overview_monthly's months before it have no support data, so
+    their counts are NULL, not 0. -#}
+{% macro first_contact_month() -%}
+    (select {{ reporting_month('min(started_at)') }} from {{ ref('fct_contacts') }})
+{%- endmacro %}

@@ -348,8 +348,10 @@
         {#- kpi_support_overview_monthly: the months where the churn or turnover rate it copies
             differs from kpi_retention_monthly's or kpi_agent_turnover_monthly's now (both are
             rebuilt in full every night: only a comparison says what changed), a month they
-            have and the stored rows do not, and a stored month without contacts they no
-            longer have. -#}
+            have and the stored rows do not, a stored month without contacts they no longer
+            have, and a stored month on the wrong side of the first contact's month now (its
+            counts are NULL before it, 0 or more from it: earlier contacts arrived, or the
+            first ones moved later). -#}
         select coalesce(current_rates.date_month, stored_rates.date_month) as refresh_key
         from (
             select
@@ -364,7 +366,12 @@
             on current_rates.date_month = stored_rates.date_month
         where
             stored_rates.date_month is null
-            or (current_rates.date_month is null and stored_rates.contacts = 0)
+            or (current_rates.date_month is null and coalesce(stored_rates.contacts, 0) = 0)
+            or (
+                stored_rates.date_month is not null
+                and (stored_rates.contacts is not null)
+                <> coalesce(stored_rates.date_month >= {{ first_contact_month() }}, false)
+            )
             or current_rates.churn_rate_pct is distinct from stored_rates.churn_rate_pct
             or current_rates.turnover_rate_pct is distinct from stored_rates.turnover_rate_pct
     {%- elif check == 'macro_months' -%}

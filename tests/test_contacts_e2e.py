@@ -321,6 +321,30 @@ def test_overview_contacts_per_month_match_python(
     assert actual == dict(expected)
 
 
+def test_overview_counts_start_with_the_first_contact(
+    contacts_warehouse: dict[str, Path], landing_contacts: dict
+) -> None:
+    """The overview's months before the first contact's (subscriptions and hires only) have
+    churn rates but NULL counts, not 0; from that month on every count is a number."""
+    first = min(started for _, _, started in landing_contacts["contacts"] if started)
+    first_month = first.date().replace(day=1)
+    rows = query(
+        contacts_warehouse["warehouse"],
+        "select date_month, contacts, ticket_contacts, chat_contacts, call_contacts,"
+        " fcr_pending_contacts, complaints, churn_rate_pct, turnover_rate_pct"
+        " from marts.kpi_support_overview_monthly order by date_month",
+    )
+    before = [row for row in rows if row[0] < first_month]
+    since = [row for row in rows if row[0] >= first_month]
+    assert before, "the demo subscriptions start before the help-desk data"
+    assert since[0][0] == first_month
+    assert any(churn is not None for *_, churn, _turnover in before)
+    for month, *counts, _churn, _turnover in before:
+        assert counts == [None] * 6, month
+    for month, *counts, _churn, _turnover in since:
+        assert None not in counts, month
+
+
 def test_overview_first_contact_resolution_waits_for_open_windows(
     contacts_warehouse: dict[str, Path], landing_contacts: dict
 ) -> None:

@@ -161,14 +161,27 @@ months as (
     select date_month from turnover_monthly
 ),
 
+-- a month before the first contact (subscriptions or hires only) has no support data: its
+-- counts are NULL, not 0
+months_with_support_data as (
+    select
+        date_month,
+        coalesce(date_month >= {{ first_contact_month() }}, false) as has_support_data
+    from months
+),
+
 overview as (
     -- The columns follow the dashboard's order of the headline figures.
     select  -- noqa: ST06
         months.date_month,
-        coalesce(contacts_monthly.contacts, 0) as contacts,
-        coalesce(contacts_monthly.ticket_contacts, 0) as ticket_contacts,
-        coalesce(contacts_monthly.chat_contacts, 0) as chat_contacts,
-        coalesce(contacts_monthly.call_contacts, 0) as call_contacts,
+        case when months.has_support_data then coalesce(contacts_monthly.contacts, 0) end
+            as contacts,
+        case when months.has_support_data then coalesce(contacts_monthly.ticket_contacts, 0) end
+            as ticket_contacts,
+        case when months.has_support_data then coalesce(contacts_monthly.chat_contacts, 0) end
+            as chat_contacts,
+        case when months.has_support_data then coalesce(contacts_monthly.call_contacts, 0) end
+            as call_contacts,
         contacts_monthly.median_first_response_minutes,
         contacts_monthly.median_ticket_first_response_minutes,
         contacts_monthly.median_chat_first_response_minutes,
@@ -176,15 +189,18 @@ overview as (
         resolution_monthly.median_full_resolution_minutes,
         resolution_monthly.median_full_resolution_business_minutes,
         contacts_monthly.first_contact_resolution_pct,
-        coalesce(contacts_monthly.fcr_pending_contacts, 0) as fcr_pending_contacts,
+        case
+            when months.has_support_data then coalesce(contacts_monthly.fcr_pending_contacts, 0)
+        end as fcr_pending_contacts,
         csat_monthly.csat_pct,
         nps_monthly.nps,
-        coalesce(complaints_totals.complaints, 0) as complaints,
+        coalesce(complaints_totals.complaints, case when months.has_support_data then 0 end)
+            as complaints,
         sla_monthly.sla_attainment_pct,
         retention_monthly.churn_rate_pct,
         turnover_monthly.turnover_rate_pct,
         {{ refreshed_at() }} as _refreshed_at
-    from months
+    from months_with_support_data as months
     left join contacts_monthly
         on months.date_month = contacts_monthly.date_month
     left join resolution_monthly
