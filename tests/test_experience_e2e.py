@@ -256,16 +256,25 @@ def test_churn_of_every_month(experience_warehouse: dict[str, Path]) -> None:
     )
     assert rows[0][0] == min(start for _, start, _ in subscriptions)
     assert rows[-1][0] == month_of(AS_OF_UTC)
-    for month, active_count, churned_count, churn_rate in rows:
-        active = {
+
+    def active_at_start(month: dt.date) -> set[str]:
+        return {
             customer
             for customer, start, cancel in subscriptions
             if start < month and (cancel is None or cancel >= month)
         }
-        churned = {customer for customer, _, cancel in subscriptions if cancel == month} & active
+
+    kept = 0  # customers who cancelled in a month they were active at its start, yet stayed
+    for month, active_count, churned_count, churn_rate in rows:
+        active = active_at_start(month)
+        next_month = (month + dt.timedelta(days=31)).replace(day=1)
+        churned = active - active_at_start(next_month)
+        cancelled = {customer for customer, _, cancel in subscriptions if cancel == month}
+        kept += len((cancelled & active) - churned)
         assert (active_count, churned_count) == (len(active), len(churned)), month
         if active:
             assert churn_rate == pytest.approx(100.0 * len(churned) / len(active)), month
+    assert kept > 0, "the demo data has customers keeping another subscription after a cancel"
 
 
 def test_turnover_of_every_month(experience_warehouse: dict[str, Path]) -> None:

@@ -31,8 +31,9 @@ months as (
 
 active_spans as (
     -- The months a subscription counts at the start of: from the month after its start to the
-    -- month of its cancellation (or the last month), both inclusive; none when it was cancelled
-    -- in the month it started.
+    -- month of its cancellation, both inclusive; none when it was cancelled in the month it
+    -- started. One not cancelled by the end of the last month still counts at the start of the
+    -- month after it (past the rows: it only keeps its customer from churning).
     select
         subscription_months.customer_id,
         cast({{ dbt.dateadd('month', 1, 'subscription_months.start_month') }} as date)
@@ -41,7 +42,7 @@ active_spans as (
             when
                 subscription_months.cancel_month is null
                 or subscription_months.cancel_month > bounds.last_month
-                then bounds.last_month
+                then cast({{ dbt.dateadd('month', 1, 'bounds.last_month') }} as date)
             else subscription_months.cancel_month
         end as span_end_month
     from subscription_months
@@ -63,14 +64,20 @@ spans_after_earlier_ones as (
 ),
 
 spans_numbered as (
-    -- A span that starts after every earlier span of the customer ended starts a new period.
+    -- A span that starts after a month at whose start the customer had no active
+    -- subscription starts a new period (one starting the month after an earlier one's last
+    -- month continues it: a plan change is no churn).
     select
         customer_id,
         span_start_month,
         span_end_month,
         sum(
             case
-                when earlier_end_month is null or span_start_month > earlier_end_month then 1
+                when
+                    earlier_end_month is null
+                    or span_start_month
+                    > cast({{ dbt.dateadd('month', 1, 'earlier_end_month') }} as date)
+                    then 1
                 else 0
             end
         ) over (
@@ -82,8 +89,9 @@ spans_numbered as (
 ),
 
 active_periods as (
-    -- A customer's overlapping spans merged: the periods are disjoint, so a customer active
-    -- through several subscriptions counts once.
+    -- A customer's overlapping or adjacent spans merged: the periods are disjoint and apart,
+    -- so a customer active through several subscriptions counts once, and a period ends
+    -- when the customer churns.
     select
         customer_id,
         period_number,
@@ -143,18 +151,25 @@ new_customers as (
 
 cancellations as (
     select
-        subscription_months.cancel_month as date_month,
+        cancel_month as date_month,
         count(*) as cancelled_subscriptions,
-        count(distinct subscription_months.customer_id) as cancelled_customers,
-        count(distinct active_periods.customer_id) as churned_customers,
-        sum(subscription_months.monthly_amount) as churned_monthly_amount
+        count(distinct customer_id) as cancelled_customers,
+        sum(monthly_amount) as churned_monthly_amount
     from subscription_months
-    left join active_periods
-        on
-            subscription_months.customer_id = active_periods.customer_id
-            and subscription_months.cancel_month >= active_periods.period_start_month
-            and subscription_months.cancel_month <= active_periods.period_end_month
-    where subscription_months.cancel_month is not null
+    where cancel_month is not null
+    group by 1
+),
+
+churns as (
+    -- A customer churns in the last month of an active period: active at its start, at the
+    -- start of the next month no longer (a period of a subscription still running ends past
+    -- the last month).
+    select
+        active_periods.period_end_month as date_month,
+        count(distinct active_periods.customer_id) as churned_customers
+    from active_periods
+    cross join bounds
+    where active_periods.period_end_month <= bounds.last_month
     group by 1
 ),
 
@@ -176,13 +191,13 @@ joined as (
         coalesce(new_customers.new_customers, 0) as new_customers,
         coalesce(cancellations.cancelled_subscriptions, 0) as cancelled_subscriptions,
         coalesce(cancellations.cancelled_customers, 0) as cancelled_customers,
-        coalesce(cancellations.churned_customers, 0) as churned_customers,
+        coalesce(churns.churned_customers, 0) as churned_customers,
         coalesce(monthly_returns.product_returns, 0) as product_returns,
         coalesce(monthly_returns.returning_customers, 0) as returning_customers,
         coalesce(monthly_returns.returned_amount, 0) as returned_amount,
-        100.0 * cast(coalesce(cancellations.churned_customers, 0) as {{ type_double() }})
+        100.0 * cast(coalesce(churns.churned_customers, 0) as {{ type_double() }})
         / nullif(active_at_start_counts.customers_active_at_start, 0) as churn_rate_pct,
-        100.0 - 100.0 * cast(coalesce(cancellations.churned_customers, 0) as {{ type_double() }})
+        100.0 - 100.0 * cast(coalesce(churns.churned_customers, 0) as {{ type_double() }})
         / nullif(active_at_start_counts.customers_active_at_start, 0) as retention_rate_pct,
         coalesce(cancellations.churned_monthly_amount, 0) as churned_monthly_amount
     from months
@@ -192,6 +207,8 @@ joined as (
         on months.date_month = new_customers.date_month
     left join cancellations
         on months.date_month = cancellations.date_month
+    left join churns
+        on months.date_month = churns.date_month
     left join monthly_returns
         on months.date_month = monthly_returns.date_month
 )
