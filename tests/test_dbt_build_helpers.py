@@ -185,13 +185,11 @@ def test_a_builds_target_folder_stays_only_when_a_node_failed_or_warned(tmp_path
 
     running = tmp_path / "build-running"  # another run's folder, not kept (no marker)
     running.mkdir()
-    kept = []
     for n in range(4):
         folder = tmp_path / f"build-{n}"
         (folder / "compiled").mkdir(parents=True)
         assert keep_or_remove_target(folder, flagged=1, keep=2) is True
         assert (folder / KEPT_MARKER).exists()
-        kept.append(folder)
         os.utime(folder / KEPT_MARKER, (1_000 + n, 1_000 + n))
     # only the newest two kept folders remain; the unmarked one is left alone
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build-2", "build-3", "build-running"]

@@ -34,6 +34,7 @@ def test_summary_counts_rows_and_computes_headlines(tmp_path: Path) -> None:
         line.split("  ")[1].strip(): line.split()[-1] for line in text.splitlines() if "  " in line
     }
     assert lines["fct_tickets"] == "2" and lines["kpi_survey_monthly"] == "2"
+    assert lines["fct_ticket_replies"] == "0"  # an empty mart is counted, not skipped
     assert lines["tickets solved or closed (%)"] == "50.0"
     assert lines["tickets: median first response (calendar minutes)"] == "20.0"
     assert lines["tickets reopened (%)"] == "50.0"
